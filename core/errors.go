@@ -1,0 +1,128 @@
+package core
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Kind is the kind of a parse error: one sentinel per kind, matched with
+// errors.Is (errors.Is(err, core.ErrUnknownScheme)).
+type Kind struct {
+	code string
+	text string
+}
+
+// Error returns the kind's short description ("unknown scheme").
+func (k *Kind) Error() string { return k.text }
+
+// Code returns a stable snake_case identifier for the kind
+// ("unknown_scheme"), for machine-readable output.
+func (k *Kind) Code() string { return k.code }
+
+// The error kinds of SPEC.md §7.
+var (
+	// ErrMalformed: the input is not scheme://... at all, or has an invalid
+	// percent-escape or invalid UTF-8.
+	ErrMalformed = &Kind{"malformed", "malformed URL"}
+	// ErrUnknownScheme: the scheme is not in the scheme table.
+	ErrUnknownScheme = &Kind{"unknown_scheme", "unknown scheme"}
+	// ErrInvalidHost: a host (or locmem/db/dummy/uwsgi name) is empty or has
+	// characters a host cannot have, or hosts are not allowed here.
+	ErrInvalidHost = &Kind{"invalid_host", "invalid host"}
+	// ErrInvalidPort: a port is not a number from 1 to 65535.
+	ErrInvalidPort = &Kind{"invalid_port", "invalid port"}
+	// ErrInvalidUserinfo: credentials where the scheme takes none, or
+	// credentials without a host.
+	ErrInvalidUserinfo = &Kind{"invalid_userinfo", "invalid userinfo"}
+	// ErrInvalidPath: a path, socket, directory or redis db is wrong.
+	ErrInvalidPath = &Kind{"invalid_path", "invalid path"}
+	// ErrInvalidParameter: a query parameter is malformed or has a bad value.
+	ErrInvalidParameter = &Kind{"invalid_parameter", "invalid parameter"}
+	// ErrDuplicateParameter: a parameter is given twice (names are
+	// case-insensitive; timeout and ttl are one parameter).
+	ErrDuplicateParameter = &Kind{"duplicate_parameter", "duplicate parameter"}
+	// ErrReservedParameter: backend, location or options as a parameter.
+	ErrReservedParameter = &Kind{"reserved_parameter", "reserved parameter"}
+	// ErrControlCharacter: a control character inside the URL.
+	ErrControlCharacter = &Kind{"control_character", "control character"}
+	// ErrFragment: a '#' fragment, usually an unescaped '#' in a password.
+	ErrFragment = &Kind{"fragment", "fragment"}
+	// ErrTooLong: the input is longer than [MaxLength].
+	ErrTooLong = &Kind{"too_long", "URL too long"}
+	// ErrNotSet: the environment variable is not set (strict variant).
+	ErrNotSet = &Kind{"not_set", "environment variable not set"}
+	// ErrNotExpressible: the config has no Django equivalent (sentinel,
+	// cluster).
+	ErrNotExpressible = &Kind{"not_expressible", "not expressible in Django"}
+)
+
+// Kinds lists every error kind, for documentation and tests.
+func Kinds() []*Kind {
+	return []*Kind{ErrMalformed, ErrUnknownScheme, ErrInvalidHost, ErrInvalidPort,
+		ErrInvalidUserinfo, ErrInvalidPath, ErrInvalidParameter, ErrDuplicateParameter,
+		ErrReservedParameter, ErrControlCharacter, ErrFragment, ErrTooLong, ErrNotSet,
+		ErrNotExpressible}
+}
+
+// Error is the error [Parse] and the other functions of this package return.
+// It never contains a password: Input is the input with the password (and
+// credential options) replaced by [Redacted], and Offset/Length point into
+// Input, so a tool can underline the bad part (see [Error.Caret]).
+type Error struct {
+	// Kind is the sentinel the error matches with errors.Is.
+	Kind *Kind
+	// Input is the redacted, whitespace-trimmed input ("" when there was none).
+	Input string
+	// Offset and Length are the byte range of the offending part of Input;
+	// Length is 0 when the problem is a missing part (pointing where it
+	// belongs) or the whole value.
+	Offset, Length int
+	// Msg says what is wrong and how to fix it.
+	Msg string
+}
+
+// Error returns `cacheurl: <message> (in "<redacted input>")`.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("cacheurl: ")
+	b.WriteString(e.Msg)
+	if e.Input != "" {
+		b.WriteString(" (in ")
+		b.WriteString(strconv.Quote(e.Input))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Unwrap returns the kind, so errors.Is(err, ErrUnknownScheme) works.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// Caret returns two lines: the redacted input and a line with carets under
+// the offending part.
+func (e *Error) Caret() string {
+	off := e.Offset
+	if off > len(e.Input) {
+		off = len(e.Input)
+	}
+	n := e.Length
+	if n < 1 {
+		n = 1
+	}
+	// Columns count runes, so the caret sits under the right character.
+	col := len([]rune(e.Input[:off]))
+	end := off + e.Length
+	if end > len(e.Input) {
+		end = len(e.Input)
+	}
+	if e.Length > 0 {
+		n = len([]rune(e.Input[off:end]))
+		if n < 1 {
+			n = 1
+		}
+	}
+	return e.Input + "\n" + strings.Repeat(" ", col) + strings.Repeat("^", n)
+}
+
+func newError(kind *Kind, input string, off, length int, msg string) *Error {
+	return &Error{Kind: kind, Input: input, Offset: off, Length: length, Msg: msg}
+}
