@@ -253,10 +253,27 @@ func (c Config) Normalize() (Config, error) {
 		return Config{}, structError(c, ErrInvalidPath, fmt.Sprintf("db is set but %s is not a redis scheme", s.Name))
 	}
 	c.Scheme = s.Name
-	u := Format(c)
-	p, err := Parse(u)
+	p, err := Parse(Format(c))
 	if err != nil {
 		return Config{}, err
+	}
+	// Fields the scheme does not use would be dropped by Format: say so.
+	switch {
+	case (c.Username != "" || c.Password != "") && p.Username == "" && p.Password == "":
+		if len(c.Hosts) == 0 && (s.Backend == BackendRedis || s.Backend == BackendMemcached) {
+			return Config{}, structError(c, ErrInvalidUserinfo, "username/password need hosts; over a unix socket give them as the password (and username) options")
+		}
+		return Config{}, structError(c, ErrInvalidUserinfo, s.Name+":// takes no username or password")
+	case c.Master != "" && p.Master == "":
+		return Config{}, structError(c, ErrInvalidPath, "master is only for redis+sentinel:// and rediss+sentinel://")
+	}
+	for k, v := range c.Options {
+		if v == "" {
+			continue
+		}
+		if got, ok := p.Options[strings.ToLower(k)]; !ok || got != v {
+			return Config{}, structError(c, ErrInvalidParameter, "option "+quoteShort(k)+" is a cache argument or URL part here; set the field instead of the option")
+		}
 	}
 	return p, nil
 }

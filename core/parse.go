@@ -296,7 +296,8 @@ func (p *parser) host(h string, off int, defPort int) (string, bool) {
 		}
 		for i := 0; i < len(name); i++ {
 			if !isHostByte(name[i]) {
-				return "", p.fail(ErrInvalidHost, off+i, 1, "invalid character "+quoteRuneAt(name, i)+" in host "+quoteShort(name)+"; host names are ASCII letters, digits, '-', '_' and '.' (IPv6 goes in brackets)")
+				_, size := utf8.DecodeRuneInString(name[i:])
+				return "", p.fail(ErrInvalidHost, off+i, size, "invalid character "+quoteRuneAt(name, i)+" in host "+quoteShort(name)+"; host names are ASCII letters, digits, '-', '_' and '.' (IPv6 goes in brackets)")
 			}
 		}
 	}
@@ -585,11 +586,12 @@ func (p *parser) name(c *Config, sch *Scheme, head string, off int) bool {
 	for i := 0; i < len(name); i++ {
 		b := name[i]
 		if b <= ' ' || b >= 0x7f || strings.IndexByte("/?#@:,", b) >= 0 {
-			what := "invalid character " + quoteRuneAt(name, i)
 			if b == '@' || b == ':' {
-				what = sch.Name + ":// takes no credentials or port; " + what
+				// Do not quote the name: it may hold a password.
+				p.inPassword = true
+				return p.fail(ErrInvalidHost, roff, len(raw), sch.Name+":// takes no credentials or port; a name is printable ASCII without spaces or /?#@:,")
 			}
-			return p.fail(ErrInvalidHost, roff, len(raw), what+" in the "+sch.Name+" name "+quoteShort(name)+"; a name is printable ASCII without spaces or /?#@:,")
+			return p.fail(ErrInvalidHost, roff, len(raw), "invalid character "+quoteRuneAt(name, i)+" in the "+sch.Name+" name "+quoteShort(name)+"; a name is printable ASCII without spaces or /?#@:,")
 		}
 	}
 	switch {

@@ -99,7 +99,10 @@ func suggestScheme(name string) string {
 		}
 	}
 	limit := 2
-	if len(name) <= 3 {
+	switch {
+	case len(name) < 3:
+		return ""
+	case len(name) <= 4:
 		limit = 1
 	}
 	if bestD <= limit {
