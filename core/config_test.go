@@ -35,7 +35,7 @@ func TestRedaction(t *testing.T) {
 		"%v":       fmt.Sprintf("%v", c),
 		"%+v":      fmt.Sprintf("%+v", c),
 		"%#v":      fmt.Sprintf("%#v", c),
-		"%s":       fmt.Sprintf("%s", c),
+		"%s":       fmt.Sprintf("%s", c), //lint:ignore S1025 the %s verb is what is tested
 		"ptr %v":   fmt.Sprintf("%v", &c),
 		"slog":     logs.String(),
 	}

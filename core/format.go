@@ -175,9 +175,8 @@ func writeHost(b *strings.Builder, h string, defPort int) {
 }
 
 type queryWriter struct {
-	b     *strings.Builder
-	first bool
-	any   bool
+	b   *strings.Builder
+	any bool
 }
 
 func (q *queryWriter) key(k string) {
@@ -254,11 +253,4 @@ func escape(b *strings.Builder, s string, mode encoding) {
 		}
 	}
 	b.WriteString(s[start:])
-}
-
-// escapeString returns s percent-encoded for mode.
-func escapeString(s string, mode encoding) string {
-	var b strings.Builder
-	escape(&b, s, mode)
-	return b.String()
 }

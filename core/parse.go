@@ -219,7 +219,7 @@ func (p *parser) userinfo(c *Config, authority string, off int) (hosts string, h
 	if bad >= 0 {
 		return "", 0, p.fail(ErrMalformed, off+bad, escLen(user, bad), "username: "+why)
 	}
-	pw, bad, why := unescape(pass, false)
+	pw, bad, _ := unescape(pass, false)
 	if bad >= 0 {
 		p.inPassword = true
 		return "", 0, p.fail(ErrMalformed, p.pwStart, len(pass), "the password has an invalid percent-escape or decodes to invalid text; percent-encode '%' in a password as %25")
