@@ -102,7 +102,8 @@ func Format(c Config) string {
 		q.param("timeout", "none")
 	case c.TTL.IsSet():
 		q.key("timeout")
-		b.WriteString(strconv.FormatInt(c.TTL.secs, 10))
+		var buf [20]byte
+		b.Write(strconv.AppendInt(buf[:0], c.TTL.secs, 10))
 	}
 	q.param("key_prefix", c.KeyPrefix)
 	q.intParam("version", c.Version)
@@ -168,7 +169,7 @@ func writeHost(b *strings.Builder, h string, defPort int) {
 	} else {
 		b.WriteString(hostPart)
 	}
-	if port != "" && (defPort == 0 || port != strconv.Itoa(defPort)) {
+	if port != "" && (defPort == 0 || port != defaultPortText(defPort)) {
 		b.WriteByte(':')
 		b.WriteString(port)
 	}

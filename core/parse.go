@@ -77,6 +77,9 @@ type parser struct {
 	// where some parameters were, for errors found after the query loop
 	libOff, libLen, maxConnOff, maxConnLen int
 	timeoutOff, timeoutLen, dbOff, dbLen   int
+	// hostBuf holds the hosts that are not substrings of the input
+	hostBuf    strings.Builder
+	hostBufCap int
 	// backing store for the optional integers of one Config
 	ints  *[3]int
 	nints int
@@ -240,6 +243,10 @@ func escLen(s string, i int) int {
 func (p *parser) hostList(c *Config, list string, off int, defPort int) bool {
 	n := strings.Count(list, ",") + 1
 	c.Hosts = make([]string, 0, n)
+	// Hosts that are not written canonically are built in one buffer, so a
+	// list costs one allocation for its strings, not one per host.
+	p.hostBuf = strings.Builder{}
+	p.hostBufCap = len(list) + 7*n
 	for {
 		item, rest, more := strings.Cut(list, ",")
 		h, ok := p.host(item, off, defPort)
@@ -322,12 +329,39 @@ func (p *parser) host(h string, off int, defPort int) (string, bool) {
 	case hasPort && name == h[:len(name)] && len(name)+1+len(port) == len(h) && h[len(name)+1:] == port:
 		return h, true // written canonically: no allocation
 	case hasPort:
-		return name + ":" + port, true
+		return p.joinHost(name, port), true
 	case defPort > 0:
-		return name + ":" + strconv.Itoa(defPort), true
-	default:
+		return p.joinHost(name, defaultPortText(defPort)), true
+	case name == h[:len(name)]:
 		return name, true
+	default:
+		return p.joinHost(name, ""), true
 	}
+}
+
+// joinHost returns name:port (or name when port is ""), built in p.hostBuf.
+func (p *parser) joinHost(name, port string) string {
+	if p.hostBuf.Cap() == 0 {
+		p.hostBuf.Grow(p.hostBufCap)
+	}
+	start := p.hostBuf.Len()
+	p.hostBuf.WriteString(name)
+	if port != "" {
+		p.hostBuf.WriteByte(':')
+		p.hostBuf.WriteString(port)
+	}
+	// The builder only appends, so earlier substrings stay valid.
+	return p.hostBuf.String()[start:]
+}
+
+func defaultPortText(port int) string {
+	switch port {
+	case 6379:
+		return "6379"
+	case 26379:
+		return "26379"
+	}
+	return strconv.Itoa(port)
 }
 
 func quoteRuneAt(s string, i int) string {
@@ -426,7 +460,7 @@ func (p *parser) redis(c *Config, sch *Scheme, head string, off int) bool {
 		if sch.Topology == Standalone && !isDBPath(path) {
 			return p.socket(c, sch, path, poff)
 		}
-		c.Hosts = []string{"localhost:" + strconv.Itoa(sch.DefaultPort)}
+		c.Hosts = []string{"localhost:" + defaultPortText(sch.DefaultPort)}
 	} else {
 		hosts, hoff, ok := p.userinfo(c, authority, off)
 		if !ok || !p.hostList(c, hosts, hoff, sch.DefaultPort) {
@@ -785,7 +819,7 @@ func (p *parser) option(c *Config, key, val string, off, n int) bool {
 		p.maxConnOff, p.maxConnLen = off, n
 	}
 	if c.Options == nil {
-		c.Options = make(map[string]string, 4)
+		c.Options = make(map[string]string)
 	}
 	c.Options[key] = val
 	return true
@@ -809,7 +843,6 @@ func parseTimeout(s string) (TTL, string) {
 	if s == "none" || s == "None" {
 		return NeverExpire, ""
 	}
-	bad := quoteShort(s) + " must be whole seconds (300), a Go duration of whole seconds (5m, 1h30m) or none"
 	if allDigits(s) {
 		v, ok := parseUint64(s, MaxTTLSeconds)
 		if !ok {
@@ -818,16 +851,20 @@ func parseTimeout(s string) (TTL, string) {
 		return TTL{secs: v, state: ttlSeconds}, ""
 	}
 	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0] == '.') {
-		return TTL{}, bad
+		return TTL{}, badTimeout(s)
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		return TTL{}, bad
+		return TTL{}, badTimeout(s)
 	}
 	if d%time.Second != 0 {
 		return TTL{}, quoteShort(s) + " is not a whole number of seconds"
 	}
 	return TTL{secs: int64(d / time.Second), state: ttlSeconds}, ""
+}
+
+func badTimeout(s string) string {
+	return quoteShort(s) + " must be whole seconds (300), a Go duration of whole seconds (5m, 1h30m) or none"
 }
 
 func parseUint64(s string, max int64) (int64, bool) {

@@ -71,7 +71,7 @@ func Schemes() []Scheme { return append([]Scheme(nil), schemes...) }
 // lookupScheme finds a scheme case-insensitively without allocating.
 func lookupScheme(name string) (*Scheme, bool) {
 	for i := range schemes {
-		if strings.EqualFold(schemes[i].Name, name) {
+		if len(schemes[i].Name) == len(name) && strings.EqualFold(schemes[i].Name, name) {
 			return &schemes[i], true
 		}
 	}
