@@ -26,11 +26,11 @@ func main() {
 }
 
 var (
-	hosts    = []string{"cache", "127.0.0.1", "redis-1.internal", "node-b.svc.cluster.local", "mc1", "10.0.0.7", "[::1]", "cache_1", "localhost"}
-	names    = []string{"default", "sessions", "unique-snowflake", "my_cache_table", "django_cache"}
-	dirs     = []string{"/var/tmp/django_cache", "/tmp/cache", "relative/dir", "/srv/app/cache%20dir"}
-	prefixes = []string{"app", "site1", "myapp.cache", "a%20b", "v2"}
-	options  = []string{"pool_size=10", "dial_timeout=5s", "read_timeout=3s", "client_name=web", "max_retries=3", "client_class=django_redis.client.DefaultClient", "socket_timeout=5", "ssl_cert_reqs=none", "protocol=3", "min_idle_conns=2"}
+	hosts     = []string{"cache", "127.0.0.1", "redis-1.internal", "node-b.svc.cluster.local", "mc1", "10.0.0.7", "[::1]", "cache_1", "localhost"}
+	names     = []string{"default", "sessions", "unique-snowflake", "my_cache_table", "django_cache"}
+	dirs      = []string{"/var/tmp/django_cache", "/tmp/cache", "relative/dir", "/srv/app/cache%20dir"}
+	prefixes  = []string{"app", "site1", "myapp.cache", "a%20b", "v2"}
+	options   = []string{"pool_size=10", "dial_timeout=5s", "read_timeout=3s", "client_name=web", "max_retries=3", "client_class=django_redis.client.DefaultClient", "socket_timeout=5", "ssl_cert_reqs=none", "protocol=3", "min_idle_conns=2"}
 	redisLike = []string{"redis", "redis", "redis", "rediss", "hiredis", "valkey", "valkeys", "rediscache"}
 	memLike   = []string{"memcached", "pymemcache", "pymemcached", "djangopylibmc", "elasticache", "memcache", "pylibmc"}
 )
