@@ -191,7 +191,7 @@ func (c Config) djangoRedisLocation(s *Scheme, opts map[string]any) any {
 	db := strconv.Itoa(c.DB)
 	if c.Socket != "" {
 		// redis-py's form: unix://[[username]:[password]@]/path?db=N.
-		return "unix://" + userinfo + djangoEscape(c.Socket, true) + "?db=" + db
+		return "unix://" + userinfo + djangoEscape(c.Socket, encPath) + "?db=" + db
 	}
 	scheme := "redis"
 	if s.TLS {
@@ -283,45 +283,12 @@ func djangoUserinfo(username, password string) string {
 }
 
 // djangoEscapeUserinfo percent-encodes a username or password by the
-// canonical rule of SPEC.md §4: every byte except ALPHA, DIGIT, "-._~" and
-// "!$&'()*+,;=" is encoded, hex upper-case.
-func djangoEscapeUserinfo(s string) string { return djangoEscape(s, false) }
+// canonical rule of SPEC.md §4, as [Format] does.
+func djangoEscapeUserinfo(s string) string { return djangoEscape(s, encUserinfo) }
 
-// djangoEscape applies the canonical percent-encoding rule; keepSlash keeps
-// "/" as is, for paths.
-func djangoEscape(s string, keepSlash bool) string {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if !canonicalKeep(s[i], keepSlash) {
-			n++
-		}
-	}
-	if n == 0 {
-		return s
-	}
-	const hex = "0123456789ABCDEF"
-	b := make([]byte, 0, len(s)+2*n)
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if canonicalKeep(ch, keepSlash) {
-			b = append(b, ch)
-			continue
-		}
-		b = append(b, '%', hex[ch>>4], hex[ch&15])
-	}
-	return string(b)
-}
-
-func canonicalKeep(ch byte, keepSlash bool) bool {
-	switch {
-	case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9':
-		return true
-	}
-	switch ch {
-	case '-', '.', '_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=':
-		return true
-	case '/':
-		return keepSlash
-	}
-	return false
+// djangoEscape returns s percent-encoded for mode (encUserinfo, encPath).
+func djangoEscape(s string, mode encoding) string {
+	var b strings.Builder
+	escape(&b, s, mode)
+	return b.String()
 }
