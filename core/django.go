@@ -82,7 +82,7 @@ func (c Config) Django() (map[string]any, error) {
 			what = "Redis Cluster"
 		}
 		return nil, newError(ErrNotExpressible, c.Redacted(), 0, len(s.Name), fmt.Sprintf(
-			"%s (%s) is not expressible in Django: Django's cache backends and django-cache-url have no %s support; give Django a redis:// URL of one server (a primary, then replicas) instead",
+			"%s (%s) is not expressible in Django: Django's cache backends and django-cache-url have no %s support; give Django redis:// URLs of the servers instead (primary first, then replicas)",
 			s.Name, what, what))
 	}
 	if c.Lib != "" && (s.Backend != BackendRedis || (c.Lib != libRedisCache && c.Lib != libDjangoRedis)) {

@@ -176,6 +176,9 @@ func (p *parser) hygiene(s string) bool {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		b := s[i]
+		if byteClass[b]&clsHygiene == 0 {
+			continue
+		}
 		switch {
 		case b < 0x20 || b == 0x7f:
 			return p.fail(ErrControlCharacter, i, 1, "control character "+quoteByte(b)+" at offset "+strconv.Itoa(i)+"; a CACHE_URL is one line of printable text (percent-encode it if it is data)")
@@ -369,9 +372,35 @@ func quoteRuneAt(s string, i int) string {
 	return strconv.QuoteRune(r)
 }
 
-func isHostByte(b byte) bool {
-	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '-' || b == '_' || b == '.'
-}
+func isHostByte(b byte) bool { return byteClass[b]&clsHost != 0 }
+
+// Byte classes, looked up in one table.
+const (
+	clsHygiene = 1 << iota // needs a look in hygiene: control, space, '#', non-ASCII
+	clsHost                // host name byte: ALPHA DIGIT - _ .
+	clsName                // parameter name byte, lower-case: a-z 0-9 _ . -
+	clsUpper               // A-Z
+)
+
+var byteClass = func() (t [256]uint8) {
+	for i := range t {
+		b := byte(i)
+		if b < 0x20 || b == ' ' || b == '#' || b >= 0x7f {
+			t[i] |= clsHygiene
+		}
+		alnum := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+		if alnum || b == '-' || b == '_' || b == '.' {
+			t[i] |= clsHost
+		}
+		if 'a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '_' || b == '.' || b == '-' {
+			t[i] |= clsName
+		}
+		if 'A' <= b && b <= 'Z' {
+			t[i] |= clsUpper
+		}
+	}
+	return t
+}()
 
 // validIPv6 checks a bracketed literal (without brackets), with an optional
 // %25zone of unreserved characters.
@@ -702,10 +731,11 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 		}
 		lower := true
 		for i := 0; i < len(name); i++ {
-			b := name[i]
-			if 'A' <= b && b <= 'Z' {
+			switch cls := byteClass[name[i]]; {
+			case cls&clsName != 0:
+			case cls&clsUpper != 0:
 				lower = false
-			} else if !('a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '_' || b == '.' || b == '-') {
+			default:
 				return p.fail(ErrInvalidParameter, foff, len(rawName), "invalid parameter name "+quoteShort(name)+"; names are ASCII letters, digits, '_', '.' and '-'")
 			}
 		}
