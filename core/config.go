@@ -243,11 +243,19 @@ func (c Config) Normalize() (Config, error) {
 	if c.TLS && !s.TLS {
 		return Config{}, structError(c, ErrInvalidParameter, fmt.Sprintf("tls is set but scheme %q is not a TLS scheme", s.Name))
 	}
-	if len(c.Hosts) > 0 && c.Socket != "" {
+	network := s.Backend == BackendRedis || s.Backend == BackendMemcached
+	switch {
+	case len(c.Hosts) > 0 && c.Socket != "":
 		return Config{}, structError(c, ErrInvalidHost, "hosts and socket are both set; give one")
-	}
-	if c.Path != "" && (len(c.Hosts) > 0 || c.Socket != "") {
+	case network && c.Path != "":
 		return Config{}, structError(c, ErrInvalidPath, fmt.Sprintf("path is set but %s caches take hosts or a socket", s.Backend))
+	case !network && (len(c.Hosts) > 0 || c.Socket != ""):
+		return Config{}, structError(c, ErrInvalidHost, fmt.Sprintf("hosts or socket are set but %s:// takes a name or directory in path", s.Name))
+	}
+	for k := range c.Options {
+		if k == "" || strings.IndexFunc(k, func(r rune) bool { return r >= 0x80 || byteClass[r]&(clsName|clsUpper) == 0 }) >= 0 {
+			return Config{}, structError(c, ErrInvalidParameter, "invalid option name "+quoteShort(k)+"; names are ASCII letters, digits, '_', '.' and '-'")
+		}
 	}
 	if s.Backend != BackendRedis && c.DB != 0 {
 		return Config{}, structError(c, ErrInvalidPath, fmt.Sprintf("db is set but %s is not a redis scheme", s.Name))

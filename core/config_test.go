@@ -171,6 +171,12 @@ func TestNormalize(t *testing.T) {
 		{Config{Scheme: "memcached", Hosts: []string{"h"}, Lib: "redis-cache"}, "invalid_parameter"},
 		{Config{Scheme: "redis", Hosts: []string{"h"}, MaxEntries: intp(0)}, "invalid_parameter"},
 		{Config{Scheme: "redis", Hosts: []string{"h"}, Options: map[string]string{"timeout": "3"}}, "invalid_parameter"},
+		{Config{Scheme: "redis", Path: "x"}, "invalid_path"},
+		{Config{Scheme: "redis", Password: "pw", Path: "x"}, "invalid_path"},
+		{Config{Scheme: "locmem", Path: "a", Socket: "/s"}, "invalid_host"},
+		{Config{Scheme: "file", Hosts: []string{"h"}}, "invalid_host"},
+		{Config{Scheme: "redis", Hosts: []string{"h"}, Options: map[string]string{"a b": "1"}}, "invalid_parameter"},
+		{Config{Scheme: "redis", Hosts: []string{"h"}, Options: map[string]string{"ß": "1"}}, "invalid_parameter"},
 	}
 	for _, tt := range tests {
 		got, err := tt.in.Normalize()
