@@ -143,15 +143,17 @@ func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) er
 		gopts = append(gopts, goredis.AllowUnknown())
 	}
 	// The check's deadline must bound every command, so the client honours
-	// the context (go-redis ignores context deadlines unless asked).
-	if _, set := cfg.Options["context_timeout_enabled"]; !set {
-		opts := make(map[string]string, len(cfg.Options)+1)
-		for k, v := range cfg.Options {
-			opts[k] = v
-		}
-		opts["context_timeout_enabled"] = "true"
-		cfg.Options = opts
+	// the context (go-redis ignores context deadlines unless asked), and a
+	// failure is reported as it is, not retried until the deadline hides it.
+	// Settings the URL gives itself are kept.
+	opts := make(map[string]string, len(cfg.Options)+3)
+	for k, v := range checkRedisDefaults {
+		opts[k] = v
 	}
+	for k, v := range cfg.Options {
+		opts[k] = v
+	}
+	cfg.Options = opts
 	client, err := goredis.NewClient(cfg, gopts...)
 	if err != nil {
 		return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
@@ -183,6 +185,14 @@ func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) er
 		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "GET returned a different value than SET stored"}
 	}
 	return nil
+}
+
+// checkRedisDefaults are the go-redis settings of a check, unless the URL
+// sets them.
+var checkRedisDefaults = map[string]string{
+	"context_timeout_enabled": "true",
+	"dialer_retries":          "1",
+	"max_retries":             "-1",
 }
 
 // redisVersion picks the server name and version out of INFO server.
