@@ -53,8 +53,8 @@ var djangoTopLevel = map[string]bool{
 //     "CULL_FREQUENCY" as int; "PARSER_CLASS" for hiredis; for
 //     lib=redis-cache over TCP "PARSER_CLASS", "CONNECTION_POOL_CLASS" and
 //     "CONNECTION_POOL_CLASS_KWARGS" (a map[string]any with int
-//     "max_connections" and "timeout"); for lib=django-redis the password
-//     as "PASSWORD".
+//     "max_connections" and "timeout", an int64 timeout only where int
+//     cannot hold it); for lib=django-redis the password as "PASSWORD".
 //   - "TIMEOUT": the TTL in whole seconds as a string ("300"), or nil (JSON
 //     null) when entries never expire; absent when no TTL is set.
 //   - "KEY_PREFIX", "VERSION", "KEY_FUNCTION", "LIB" and every option, its

@@ -1,0 +1,640 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cacheurl/cacheurl/core"
+)
+
+var parseCmd = command{
+	name:    "parse",
+	summary: "print a URL's structured form (json), Django CACHES entry (django) or canonical URL (url); - reads one URL per line",
+	usage:   "parse [--format json|django|url] [--show-secrets] [--input raw|json] [URL | -]",
+}
+
+func init() {
+	parseCmd.run = runParse
+	register(parseCmd)
+}
+
+// Output formats of parse.
+const (
+	formatJSON   = "json"
+	formatDjango = "django"
+	formatURL    = "url"
+)
+
+// maxLine is the longest batch line read; a longer line is a too_long
+// error without being kept in memory. It is well over core.MaxLength even
+// for a JSON-encoded line (at most 6 bytes per character).
+const maxLine = 64 << 10
+
+// renderer turns a parsed config into the chosen format.
+type renderer struct {
+	format string
+	show   bool // --show-secrets
+	buf    bytes.Buffer
+	enc    *json.Encoder
+}
+
+func newRenderer(format string, show bool) *renderer {
+	r := &renderer{format: format, show: show}
+	r.enc = json.NewEncoder(&r.buf)
+	r.enc.SetEscapeHTML(false)
+	return r
+}
+
+// render returns the compact JSON value of c in r's format. The result is
+// valid until the next call.
+func (r *renderer) render(c core.Config) ([]byte, error) {
+	if !r.show && hasSecrets(c) {
+		c = c.Redact()
+	}
+	switch r.format {
+	case formatDjango:
+		view, err := c.Django()
+		if err != nil {
+			return nil, err
+		}
+		r.buf.Reset()
+		b, ok := appendJSONValue(r.buf.AvailableBuffer(), view)
+		if !ok {
+			if err := r.enc.Encode(view); err != nil {
+				return nil, err
+			}
+			return bytes.TrimSuffix(r.buf.Bytes(), []byte("\n")), nil
+		}
+		r.buf.Write(b)
+		return r.buf.Bytes(), nil
+	case formatURL:
+		r.buf.Reset()
+		r.buf.Write(appendJSONString(r.buf.AvailableBuffer(), core.Format(c)))
+		return r.buf.Bytes(), nil
+	default:
+		b, err := c.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		return unescapeHTML(b), nil
+	}
+}
+
+// hasSecrets reports whether c has anything [core.Config.Redact] hides.
+func hasSecrets(c core.Config) bool {
+	if c.Password != "" {
+		return true
+	}
+	for k := range c.Options {
+		if core.IsCredentialOption(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendJSONValue appends v as encoding/json encodes it without HTML
+// escaping (map keys sorted), for the types a Django view holds: string,
+// nil, int, int64, []string and map[string]any of those. ok is false for
+// any other type, and b is then unusable.
+func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), true
+	case string:
+		return appendJSONString(b, v), true
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), true
+	case int64:
+		return strconv.AppendInt(b, v, 10), true
+	case []string:
+		b = append(b, '[')
+		for i, s := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, s)
+		}
+		return append(b, ']'), true
+	case map[string]any:
+		var small [16]string
+		keys := small[:0]
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			if b, ok = appendJSONValue(b, v[k]); !ok {
+				return b, false
+			}
+		}
+		return append(b, '}'), true
+	}
+	return b, false
+}
+
+// unescapeHTML undoes encoding/json's HTML escaping (\u0026, \u003c,
+// \u003e) in JSON text, so "a&b" prints as written. Other escapes, and an
+// escaped backslash followed by "u0026", are kept.
+func unescapeHTML(b []byte) []byte {
+	if !bytes.Contains(b, []byte(`\u00`)) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		if b[i+1] == 'u' && i+6 <= len(b) {
+			switch string(b[i+2 : i+6]) {
+			case "0026":
+				out = append(out, '&')
+				i += 5
+				continue
+			case "003c":
+				out = append(out, '<')
+				i += 5
+				continue
+			case "003e":
+				out = append(out, '>')
+				i += 5
+				continue
+			}
+		}
+		out = append(out, b[i], b[i+1])
+		i++
+	}
+	return out
+}
+
+// commonFlags are the flags parse and explain share.
+type commonFlags struct {
+	show  *bool
+	input *string
+}
+
+func addCommonFlags(fs *flag.FlagSet) commonFlags {
+	return commonFlags{
+		show:  fs.Bool("show-secrets", false, "show passwords and credential options (password=, *_password=) instead of xxxxx"),
+		input: fs.String("input", "raw", "how the URL is given: `raw` text, or json: a JSON string (one per line with -), so control characters can be written"),
+	}
+}
+
+func runParse(e *env, args []string) int {
+	fs := newFlagSet(parseCmd)
+	format := fs.String("format", formatJSON, "output `format`: json (the structured form), django (the Django CACHES entry) or url (the canonical URL)")
+	cf := addCommonFlags(fs)
+	pos, err := parseArgs(fs, args)
+	if err == nil {
+		err = checkChoices(*format, *cf.input, pos)
+	}
+	if err != nil {
+		return usageError(e, fs, parseCmd, err)
+	}
+	r := newRenderer(*format, *cf.show)
+	if len(pos) == 1 && pos[0] == "-" {
+		return parseBatch(e, r, *cf.input == "json")
+	}
+
+	raw, source, err := urlFromArgs(e, pos, *cf.input == "json")
+	if err != nil {
+		return usageError(e, fs, parseCmd, err)
+	}
+	c, err := core.Parse(raw)
+	if err != nil {
+		printError(e.stderr, err, source)
+		return exitFail
+	}
+	out, err := r.render(c)
+	if err != nil {
+		printError(e.stderr, err, source)
+		return exitFail
+	}
+	if r.format == formatURL {
+		var s string
+		_ = json.Unmarshal(out, &s)
+		fmt.Fprintln(e.stdout, s)
+		return exitOK
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, out, "", "  "); err != nil {
+		fmt.Fprintf(e.stderr, "cacheurl: %v\n", err)
+		return exitFail
+	}
+	pretty.WriteByte('\n')
+	if _, err := e.stdout.Write(pretty.Bytes()); err != nil {
+		fmt.Fprintf(e.stderr, "cacheurl: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func checkChoices(format, input string, pos []string) error {
+	switch format {
+	case formatJSON, formatDjango, formatURL:
+	default:
+		return fmt.Errorf("unknown --format %q: use json, django or url", format)
+	}
+	if input != "raw" && input != "json" {
+		return fmt.Errorf("unknown --input %q: use raw or json", input)
+	}
+	if len(pos) > 1 {
+		return fmt.Errorf("too many arguments (%d): give one URL, or - to read URLs from standard input", len(pos))
+	}
+	return nil
+}
+
+// urlFromArgs returns the URL to read: the argument (decoded from JSON with
+// --input json), or $CACHE_URL, or locmem:// when that is unset or empty.
+// source names where a URL from the environment came from, for messages.
+func urlFromArgs(e *env, pos []string, jsonInput bool) (raw, source string, err error) {
+	if len(pos) == 1 {
+		if !jsonInput {
+			return pos[0], "", nil
+		}
+		raw, err := decodeJSONString([]byte(pos[0]))
+		if err != nil {
+			return "", "", fmt.Errorf("--input json: the argument is not a JSON string: %v", err)
+		}
+		return raw, "", nil
+	}
+	if v := e.getenv(core.DefaultEnv); strings.TrimSpace(v) != "" {
+		return v, core.DefaultEnv, nil
+	}
+	return core.DefaultURL, "", nil
+}
+
+// printError writes a failure for people: the message and, for a
+// *core.Error, the redacted input with a caret under the offending part.
+func printError(w io.Writer, err error, source string) {
+	var b strings.Builder
+	b.WriteString("cacheurl: ")
+	if source != "" {
+		b.WriteString(source + ": ")
+	}
+	var ce *core.Error
+	if errors.As(err, &ce) {
+		b.WriteString(ce.Msg)
+		b.WriteByte('\n')
+		if ce.Input != "" && ce.Kind != core.ErrTooLong {
+			for _, line := range strings.Split(safeCaret(ce), "\n") {
+				b.WriteString("    " + line + "\n")
+			}
+		}
+	} else {
+		b.WriteString(strings.TrimPrefix(err.Error(), "cacheurl: "))
+		b.WriteByte('\n')
+	}
+	io.WriteString(w, b.String())
+}
+
+// safeCaret is (*core.Error).Caret with control characters shown as the
+// Unicode control pictures (␀, ␉, ␊, ...) and invalid UTF-8 as U+FFFD, one
+// character each, so the terminal shows them and the caret stays aligned.
+func safeCaret(e *core.Error) string {
+	off := min(max(e.Offset, 0), len(e.Input))
+	end := min(max(off+e.Length, off), len(e.Input))
+	c := *e
+	c.Input = printable(e.Input)
+	c.Offset = len(printable(e.Input[:off]))
+	c.Length = len(printable(e.Input[off:end]))
+	return c.Caret()
+}
+
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == '\uFFFD' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r < 0x20:
+			b.WriteRune(0x2400 + r)
+		case r == 0x7f:
+			b.WriteRune('\u2421')
+		default:
+			b.WriteRune(r)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// parseBatch is parse -: one URL per input line, one JSON object per output
+// line, streaming. It returns 1 when any line failed.
+func parseBatch(e *env, r *renderer, jsonInput bool) int {
+	br := bufio.NewReaderSize(e.stdin, maxLine)
+	bw := bufio.NewWriterSize(e.stdout, 64<<10)
+	status := exitOK
+	var out []byte
+	var readErr error
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// Too long: skip the rest of the line without keeping it.
+			n := len(line)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = br.ReadSlice('\n')
+				n += len(line)
+			}
+			if err == nil {
+				n-- // the newline
+			}
+			status = exitFail
+			out = appendErrorLine(out[:0], nil, core.ErrTooLong.Code(), fmt.Sprintf(
+				"cacheurl: URL is %d bytes; the limit is %d", n, core.MaxLength))
+		} else {
+			if len(line) == 0 && err != nil {
+				if !errors.Is(err, io.EOF) {
+					readErr = err
+				}
+				break
+			}
+			line = bytes.TrimSuffix(line, []byte("\n"))
+			line = bytes.TrimSuffix(line, []byte("\r"))
+			var ok bool
+			if out, ok = batchLine(out[:0], r, line, jsonInput); !ok {
+				status = exitFail
+			}
+		}
+		if _, werr := bw.Write(out); werr != nil {
+			return writeFailed(e, werr)
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				readErr = err
+			}
+			break
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return writeFailed(e, err)
+	}
+	if readErr != nil {
+		fmt.Fprintf(e.stderr, "cacheurl: reading standard input: %v\n", readErr)
+		return exitFail
+	}
+	return status
+}
+
+func writeFailed(e *env, err error) int {
+	fmt.Fprintf(e.stderr, "cacheurl: writing standard output: %v\n", err)
+	return exitFail
+}
+
+// batchLine appends the output line for one input line to out and reports
+// whether it parsed.
+func batchLine(out []byte, r *renderer, line []byte, jsonInput bool) ([]byte, bool) {
+	var raw string
+	if jsonInput {
+		var ok bool
+		if raw, ok = unquoteSimple(line); !ok {
+			var err error
+			if raw, err = decodeJSONString(line); err != nil {
+				return appendErrorLine(out, nil, "invalid_json", "cacheurl: the line is not a JSON string: "+err.Error()), false
+			}
+		}
+	} else {
+		raw = string(line)
+	}
+	c, err := core.Parse(raw)
+	if err != nil {
+		return appendErrorLine(out, echo(raw, err, r.show), errorKind(err), err.Error()), false
+	}
+	res, err := r.render(c)
+	if err != nil {
+		return appendErrorLine(out, echo(raw, err, r.show), errorKind(err), err.Error()), false
+	}
+	u := raw
+	if !r.show {
+		u = redactInput(raw, c)
+	}
+	out = append(out, `{"url":`...)
+	out = appendJSONString(out, u)
+	out = append(out, `,"result":`...)
+	out = append(out, res...)
+	out = append(out, "}\n"...)
+	return out, true
+}
+
+// echo is the url echoed on an error line: the input, or core's redacted
+// input when secrets are hidden.
+func echo(raw string, err error, show bool) *string {
+	if show {
+		return &raw
+	}
+	var ce *core.Error
+	if errors.As(err, &ce) {
+		return &ce.Input
+	}
+	return nil
+}
+
+func errorKind(err error) string {
+	var ce *core.Error
+	if errors.As(err, &ce) && ce.Kind != nil {
+		return ce.Kind.Code()
+	}
+	var k *core.Kind
+	if errors.As(err, &k) {
+		return k.Code()
+	}
+	return "error"
+}
+
+// appendErrorLine appends {"url":...,"error":{"kind":...,"message":...}};
+// a nil url is written as null.
+func appendErrorLine(out []byte, url *string, kind, msg string) []byte {
+	out = append(out, `{"url":`...)
+	if url == nil {
+		out = append(out, "null"...)
+	} else {
+		out = appendJSONString(out, *url)
+	}
+	out = append(out, `,"error":{"kind":`...)
+	out = appendJSONString(out, kind)
+	out = append(out, `,"message":`...)
+	out = appendJSONString(out, msg)
+	return append(out, "}}\n"...)
+}
+
+// redactInput returns the input with the password and the values of
+// credential options replaced by xxxxx, leaving the rest as written. c is
+// the config the input parsed to, so only what is there is looked for.
+func redactInput(raw string, c core.Config) string {
+	hasCredOpt := false
+	for k := range c.Options {
+		if core.IsCredentialOption(k) {
+			hasCredOpt = true
+			break
+		}
+	}
+	if c.Password == "" && !hasCredOpt {
+		return raw
+	}
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return raw
+	}
+	head, rest := raw[:i+3], raw[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	auth, tail := rest[:end], rest[end:]
+	if c.Password != "" {
+		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+			if user, pw, ok := strings.Cut(auth[:at], ":"); ok && pw != "" {
+				auth = user + ":" + core.Redacted + auth[at:]
+			}
+		}
+	}
+	if hasCredOpt {
+		if q := strings.IndexByte(tail, '?'); q >= 0 {
+			fields := strings.Split(tail[q+1:], "&")
+			for j, f := range fields {
+				name, value, ok := strings.Cut(f, "=")
+				if ok && value != "" && core.IsCredentialOption(strings.ToLower(formDecode(name))) {
+					fields[j] = name + "=" + core.Redacted
+				}
+			}
+			tail = tail[:q+1] + strings.Join(fields, "&")
+		}
+	}
+	return head + auth + tail
+}
+
+// formDecode decodes a query name ("+" is a space, %XX a byte), leaving
+// invalid escapes as they are.
+func formDecode(s string) string {
+	if !strings.ContainsAny(s, "+%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '+':
+			b = append(b, ' ')
+		case s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+// decodeJSONString decodes one JSON string (surrounding whitespace
+// allowed); null and other JSON values are errors.
+func decodeJSONString(b []byte) (string, error) {
+	// The message never quotes the line, which may hold a password.
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '"' {
+		return "", errors.New(`expected a string in double quotes ("redis://...")`)
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
+// unquoteSimple decodes a JSON string without escapes or control
+// characters, the common case, without encoding/json.
+func unquoteSimple(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	b = b[1 : len(b)-1]
+	for _, c := range b {
+		if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	return string(b), true
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json does
+// without HTML escaping: invalid UTF-8 becomes U+FFFD, and U+2028 and
+// U+2029 are escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == '\uFFFD' && n == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += n
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += n
+			start = i
+			continue
+		}
+		i += n
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,454 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/cacheurl/cacheurl/core"
+)
+
+// batchOut is one output line of parse -.
+type batchOut struct {
+	URL    *string         `json:"url"`
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Kind    string `json:"kind"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func decodeLines(t testing.TB, out string) []batchOut {
+	t.Helper()
+	var lines []batchOut
+	for i, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var o batchOut
+		dec := json.NewDecoder(strings.NewReader(l))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&o); err != nil {
+			t.Fatalf("output line %d %q: %v", i+1, l, err)
+		}
+		if (o.Result == nil) == (o.Error == nil) {
+			t.Fatalf("output line %d has neither or both of result and error: %s", i+1, l)
+		}
+		lines = append(lines, o)
+	}
+	return lines
+}
+
+// vectorBatchInput is every vector's URL as a JSON string, one per line.
+func vectorBatchInput(t testing.TB, vs []vector) string {
+	t.Helper()
+	var in strings.Builder
+	for _, v := range vs {
+		b, err := json.Marshal(v.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Write(b)
+		in.WriteByte('\n')
+	}
+	return in.String()
+}
+
+// checkVectorBatch checks parse --format django --show-secrets --input json -
+// output against the vectors: match → the reference, fix → the documented
+// Django value, reject → an error line.
+func checkVectorBatch(t *testing.T, vs []vector, stdout string) {
+	t.Helper()
+	lines := decodeLines(t, stdout)
+	if len(lines) != len(vs) {
+		t.Fatalf("%d output lines for %d vectors", len(lines), len(vs))
+	}
+	counts := map[string]int{}
+	for i, v := range vs {
+		o := lines[i]
+		if o.URL == nil || *o.URL != v.URL {
+			t.Errorf("line %d echoes url %v, want %q", i+1, o.URL, v.URL)
+		}
+		counts[v.Verdict]++
+		switch v.Verdict {
+		case "reject":
+			if o.Error == nil {
+				t.Errorf("reject vector %q gave %s", v.URL, o.Result)
+			} else if o.Error.Kind == "" || o.Error.Message == "" {
+				t.Errorf("reject vector %q: empty kind or message: %+v", v.URL, o.Error)
+			}
+		case "match", "fix":
+			if o.Error != nil {
+				t.Errorf("%s vector %q: %s: %s", v.Verdict, v.URL, o.Error.Kind, o.Error.Message)
+				continue
+			}
+			want := v.Reference
+			if v.Verdict == "fix" {
+				want = v.Django
+			}
+			var got, w any
+			if err := json.Unmarshal(o.Result, &got); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(want, &w); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, w) {
+				t.Errorf("%s vector %q:\n got %s\nwant %s", v.Verdict, v.URL, o.Result, want)
+			}
+		default:
+			t.Errorf("vector %q has verdict %q, which the CLI test does not know", v.URL, v.Verdict)
+		}
+	}
+	if counts["match"] == 0 || counts["fix"] == 0 || counts["reject"] == 0 {
+		t.Errorf("vector counts %v: expected every verdict", counts)
+	}
+}
+
+// TestBatchVectors feeds every vector through parse --format django
+// --show-secrets --input json - in-process (TestProcessVectors does it
+// through the built binary).
+func TestBatchVectors(t *testing.T) {
+	vs := loadVectors(t)
+	r := runCLI(t, nil, vectorBatchInput(t, vs), "parse", "--format", "django", "--show-secrets", "--input", "json", "-")
+	if r.status != exitFail {
+		t.Errorf("status %d, want 1 (some vectors are rejects)", r.status)
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+	checkVectorBatch(t, vs, r.stdout)
+}
+
+func TestBatchStatus(t *testing.T) {
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        int
+		lines       int
+	}{
+		{"empty input", "", []string{"parse", "-"}, exitOK, 0},
+		{"all valid", "locmem://\nredis://h/0\n", []string{"parse", "-"}, exitOK, 2},
+		{"no final newline", "locmem://\nredis://h/0", []string{"parse", "-"}, exitOK, 2},
+		{"one invalid", "locmem://\nnope\n", []string{"parse", "-"}, exitFail, 2},
+		{"empty line is an empty URL", "\n", []string{"parse", "-"}, exitFail, 1},
+		{"django view error fails", "redis+cluster://n1\n", []string{"parse", "--format", "django", "-"}, exitFail, 1},
+		{"json lines", "\"locmem://\"\n", []string{"parse", "--input", "json", "-"}, exitOK, 1},
+		{"not json", "locmem://\n", []string{"parse", "--input", "json", "-"}, exitFail, 1},
+		{"json null and number", "null\n1\n\"locmem://\" x\n", []string{"parse", "--input", "json", "-"}, exitFail, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, nil, tt.stdin, tt.args...)
+			if r.status != tt.want {
+				t.Errorf("status %d, want %d; stderr %q", r.status, tt.want, r.stderr)
+			}
+			n := strings.Count(r.stdout, "\n")
+			if n != tt.lines {
+				t.Errorf("%d output lines, want %d:\n%s", n, tt.lines, r.stdout)
+			}
+		})
+	}
+}
+
+// TestBatchLongLines: a line longer than the reader's buffer is one
+// too_long error line, read without being kept, and the next lines are
+// still parsed; a line just over core.MaxLength gets core's own error.
+func TestBatchLongLines(t *testing.T) {
+	huge := "redis://h/0?key_prefix=" + strings.Repeat("a", 1<<20)
+	over := "locmem://" + strings.Repeat("b", core.MaxLength)
+	in := huge + "\n" + over + "\nlocmem://after\n" + huge
+	r := runCLI(t, nil, in, "parse", "-")
+	lines := decodeLines(t, r.stdout)
+	if len(lines) != 4 {
+		t.Fatalf("%d lines, want 4", len(lines))
+	}
+	for _, i := range []int{0, 1, 3} {
+		if lines[i].Error == nil || lines[i].Error.Kind != "too_long" {
+			t.Errorf("line %d: %+v, want a too_long error", i+1, lines[i])
+		}
+	}
+	if lines[0].URL != nil {
+		t.Errorf("an over-long line is echoed as %q, want null", *lines[0].URL)
+	}
+	if !strings.Contains(lines[0].Error.Message, "1048599 bytes") {
+		t.Errorf("message %q does not give the line's length", lines[0].Error.Message)
+	}
+	if lines[2].Error != nil {
+		t.Errorf("line after a long line: %+v", lines[2].Error)
+	}
+	if r.status != exitFail {
+		t.Errorf("status %d, want 1", r.status)
+	}
+}
+
+// TestBatchRedaction: passwords and credential options never appear in
+// batch output without --show-secrets, in the echo or the result, in every
+// format; with --show-secrets the input is echoed as given.
+func TestBatchRedaction(t *testing.T) {
+	in := strings.Join([]string{
+		"redis://app:hunter2@h/0?sentinel_password=hunter3&PassWord=hunter4",
+		"memcached://u:hunter2@mc1,mc2",
+		"rediss+sentinel://:hunter2@s1/m?password=hunter3",
+		"redis://:hunter2@h:0/0",     // invalid port
+		"redis://:hun#ter2@h/0",      // fragment in the password
+		"redis://:hunter2@h/0?db=x",  // bad db
+		"redsi://:hunter2@h/0",       // unknown scheme
+		"redis://:hunter2@h/0?ttl=x", // bad ttl
+	}, "\n")
+	for _, format := range []string{"json", "django", "url"} {
+		r := runCLI(t, nil, in, "parse", "--format", format, "-")
+		for _, secret := range []string{"hunter", "ter2"} {
+			if strings.Contains(r.stdout, secret) {
+				t.Errorf("--format %s shows %q:\n%s", format, secret, r.stdout)
+			}
+		}
+		lines := decodeLines(t, r.stdout)
+		if got := *lines[0].URL; got != "redis://app:xxxxx@h/0?sentinel_password=xxxxx&PassWord=xxxxx" {
+			t.Errorf("--format %s echoes %q", format, got)
+		}
+		if got := *lines[1].URL; got != "memcached://u:xxxxx@mc1,mc2" {
+			t.Errorf("--format %s echoes %q", format, got)
+		}
+	}
+	r := runCLI(t, nil, in, "parse", "--show-secrets", "-")
+	lines := decodeLines(t, r.stdout)
+	for i, want := range strings.Split(in, "\n") {
+		if lines[i].URL == nil || *lines[i].URL != want {
+			t.Errorf("--show-secrets line %d echoes %v, want %q", i+1, lines[i].URL, want)
+		}
+	}
+}
+
+func TestRedactInput(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"redis://:pw@h/0", "redis://:xxxxx@h/0"},
+		{"redis://u:p:w@h/0", "redis://u:xxxxx@h/0"},
+		{"redis://u:p@w@h/0", "redis://u:xxxxx@h/0"},
+		{"  redis://u:pw@h/0  ", "  redis://u:xxxxx@h/0  "},
+		{"redis://u@h/0", "redis://u@h/0"},
+		{"redis://h/0?password=s&a=1", "redis://h/0?password=xxxxx&a=1"},
+		{"redis://h/0?x_Password=s", "redis://h/0?x_Password=xxxxx"},
+		{"redis://h/0?pass%77ord=s", "redis://h/0?pass%77ord=xxxxx"},
+		{"redis://h/0?passwords=s", "redis://h/0?passwords=s"},
+		{"file://u:p@dir", "file://u:p@dir"}, // parses as a directory: nothing to redact
+	}
+	for _, tt := range tests {
+		c, err := core.Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		if got := redactInput(tt.in, c); got != tt.want {
+			t.Errorf("redactInput(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAppendJSONString: the hand-written encoder writes what encoding/json
+// writes with HTML escaping off.
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", `q"uote\back`, "tab\tnl\ncr\r", "\x00\x01\x1f\x7f", "<&>",
+		"é✓𝟙", "\u2028\u2029", "bad\xffutf8\xe2\x9c", "\ufffd",
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendJSONString(nil, s)); got != strings.TrimSuffix(want.String(), "\n") {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want.String())
+		}
+	}
+}
+
+// TestAppendJSONValue: the Django view encoder writes what encoding/json
+// writes (keys sorted, no HTML escaping), and declines other types.
+func TestAppendJSONValue(t *testing.T) {
+	view := map[string]any{
+		"LOCATION": []string{"redis://a:6379/0", "redis://b&c:6379/0"},
+		"TIMEOUT":  nil,
+		"OPTIONS": map[string]any{
+			"MAX_ENTRIES": 5, "PASSWORD": "p\"w",
+			"CONNECTION_POOL_CLASS_KWARGS": map[string]any{"timeout": int64(1) << 40, "max_connections": -1},
+		},
+		"BACKEND": "x<y>", "A": "\u2028", "": "",
+	}
+	got, ok := appendJSONValue(nil, view)
+	if !ok {
+		t.Fatal("not encoded")
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(view); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != strings.TrimSuffix(want.String(), "\n") {
+		t.Errorf("got  %s\nwant %s", got, want.String())
+	}
+	for _, v := range []any{1.5, true, []int{1}, map[string]any{"k": 1.5}} {
+		if _, ok := appendJSONValue(nil, v); ok {
+			t.Errorf("appendJSONValue(%#v) claims to encode it", v)
+		}
+	}
+}
+
+func TestUnescapeHTML(t *testing.T) {
+	tests := map[string]string{
+		`"a\u0026b"`:        `"a&b"`,
+		`"\u003ctag\u003e"`: `"<tag>"`,
+		`"\\u0026"`:         `"\\u0026"`,
+		`"\u00e9\n"`:        `"\u00e9\n"`,
+		`"\\\u0026"`:        `"\\&"`,
+	}
+	for in, want := range tests {
+		if got := string(unescapeHTML([]byte(in))); got != want {
+			t.Errorf("unescapeHTML(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestParseArgs: flags may come before or after the URL; "--" ends them.
+func TestParseArgs(t *testing.T) {
+	tests := []struct {
+		args   []string
+		format string
+		pos    []string
+	}{
+		{[]string{"--format", "url", "locmem://"}, "url", []string{"locmem://"}},
+		{[]string{"locmem://", "--format", "url"}, "url", []string{"locmem://"}},
+		{[]string{"-format=django", "-"}, "django", []string{"-"}},
+		{[]string{"-", "--format=django"}, "django", []string{"-"}},
+		{[]string{"--", "--format"}, "json", []string{"--format"}},
+		{[]string{"a", "--", "-b"}, "json", []string{"a", "-b"}},
+		{nil, "json", nil},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		format := fs.String("format", "json", "")
+		pos, err := parseArgs(fs, tt.args)
+		if err != nil {
+			t.Errorf("parseArgs(%q): %v", tt.args, err)
+			continue
+		}
+		if *format != tt.format || !reflect.DeepEqual(pos, tt.pos) {
+			t.Errorf("parseArgs(%q) = format %q, %q; want %q, %q", tt.args, *format, pos, tt.format, tt.pos)
+		}
+	}
+}
+
+// TestEnvironment: without a URL parse reads $CACHE_URL, falling back to
+// locmem:// when it is unset, empty or blank (SPEC.md §6).
+func TestEnvironment(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, "locmem://"},
+		{map[string]string{"CACHE_URL": ""}, "locmem://"},
+		{map[string]string{"CACHE_URL": " \t"}, "locmem://"},
+		{map[string]string{"CACHE_URL": "redis://cache/1"}, "redis://cache/1"},
+		{map[string]string{"OTHER_CACHE_URL": "redis://cache/1"}, "locmem://"},
+	}
+	for _, tt := range tests {
+		r := runCLI(t, tt.env, "", "parse", "--format", "url")
+		if r.status != exitOK || strings.TrimSpace(r.stdout) != tt.want {
+			t.Errorf("env %v: status %d, output %q; want %q", tt.env, r.status, r.stdout, tt.want)
+		}
+	}
+	r := runCLI(t, map[string]string{"CACHE_URL": "redis://:hunter2@h/x"}, "", "explain")
+	if r.status != exitFail || !strings.Contains(r.stdout, "in $CACHE_URL") || strings.Contains(r.stdout, "hunter2") {
+		t.Errorf("explain of a bad $CACHE_URL: status %d\n%s", r.status, r.stdout)
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"parse", "locmem://"}, exitOK},
+		{[]string{"parse", "nope"}, exitFail},
+		{[]string{"parse", "--format", "django", "redis+sentinel://s/m"}, exitFail},
+		{[]string{"parse", "--format", "toml"}, exitUsage},
+		{[]string{"parse", "--input", "yaml"}, exitUsage},
+		{[]string{"parse", "--bogus"}, exitUsage},
+		{[]string{"parse", "a", "b"}, exitUsage},
+		{[]string{"parse", "--input", "json", "locmem://"}, exitUsage},
+		{[]string{"parse", "-h"}, exitOK},
+		{[]string{"explain", "locmem://"}, exitOK},
+		{[]string{"explain", "redis+sentinel://s/m"}, exitOK},
+		{[]string{"explain", "nope"}, exitFail},
+		{[]string{"explain", "a", "b"}, exitUsage},
+		{[]string{"explain", "--format", "json"}, exitUsage},
+		{[]string{"help"}, exitOK},
+		{[]string{"help", "explain"}, exitOK},
+		{[]string{"help", "nope"}, exitUsage},
+		{[]string{"nope"}, exitUsage},
+		{nil, exitUsage},
+	}
+	for _, tt := range tests {
+		if r := runCLI(t, nil, "", tt.args...); r.status != tt.want {
+			t.Errorf("cacheurl %q: status %d, want %d\nstdout %s\nstderr %s", tt.args, r.status, tt.want, r.stdout, r.stderr)
+		}
+	}
+}
+
+// TestBatchReadError: an I/O error on standard input is reported, after
+// the lines read before it, with status 1.
+func TestBatchReadError(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	in := io.MultiReader(strings.NewReader("locmem://\n"), iotest.ErrReader(errors.New("disk on fire")))
+	status := run([]string{"parse", "-"}, in, &stdout, &stderr, func(string) string { return "" })
+	if status != exitFail || !strings.Contains(stderr.String(), "disk on fire") || strings.Count(stdout.String(), "\n") != 1 {
+		t.Errorf("status %d, stdout %q, stderr %q", status, stdout.String(), stderr.String())
+	}
+}
+
+// TestBatchWriteError: a failing standard output ends the run with status 1.
+func TestBatchWriteError(t *testing.T) {
+	var stderr bytes.Buffer
+	in := strings.NewReader(strings.Repeat("locmem://\n", 10000))
+	status := run([]string{"parse", "-"}, in, failWriter{}, &stderr, func(string) string { return "" })
+	if status != exitFail || !strings.Contains(stderr.String(), "writing standard output") {
+		t.Errorf("status %d, stderr %q", status, stderr.String())
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+// BenchmarkBatch measures parse - on a mix of typical URLs, per line.
+func BenchmarkBatch(b *testing.B) {
+	urls := []string{
+		"redis://:pw@cache:6379/1?key_prefix=app&timeout=300",
+		"memcached://mc1:11211,mc2:11211?key_prefix=site1",
+		"locmem://",
+		"file:///var/tmp/django_cache?max_entries=1000",
+		"rediss://u:pw@redis.internal:6380/2?timeout=5m&dial_timeout=3s",
+		"hiredis:///run/redis.sock/3",
+		"redsi://h",
+	}
+	var in strings.Builder
+	for i := 0; i < 10000; i++ {
+		in.WriteString(urls[i%len(urls)])
+		in.WriteByte('\n')
+	}
+	input := in.String()
+	for _, format := range []string{"json", "django", "url"} {
+		b.Run(format, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				run([]string{"parse", "--format", format, "-"}, strings.NewReader(input), io.Discard, io.Discard, func(string) string { return "" })
+			}
+			b.ReportMetric(float64(b.N*10000)/b.Elapsed().Seconds(), "lines/s")
+		})
+	}
+}
