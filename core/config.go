@@ -198,7 +198,13 @@ type configFields Config
 // MarshalJSON encodes the structured layout of SPEC.md §4 (not the URL
 // string that MarshalText would give), password included: use
 // [Config.Redact] first for output meant for people.
-func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(configFields(c)) }
+func (c Config) MarshalJSON() ([]byte, error) {
+	return c.appendJSON(make([]byte, 0, 128+len(c.Password)+len(c.KeyPrefix)+16*len(c.Hosts)+32*len(c.Options))), nil
+}
+
+// AppendJSON appends the JSON of [Config.MarshalJSON] to b (without
+// encoding/json's HTML escaping), for encoders that reuse a buffer.
+func (c Config) AppendJSON(b []byte) []byte { return c.appendJSON(b) }
 
 // UnmarshalJSON accepts either the structured object or a URL string.
 // An object is checked and normalised with [Config.Normalize].

@@ -81,11 +81,9 @@ func (r *renderer) render(c core.Config) ([]byte, error) {
 		r.buf.Write(appendJSONString(r.buf.AvailableBuffer(), core.Format(c)))
 		return r.buf.Bytes(), nil
 	default:
-		b, err := c.MarshalJSON()
-		if err != nil {
-			return nil, err
-		}
-		return unescapeHTML(b), nil
+		r.buf.Reset()
+		r.buf.Write(c.AppendJSON(r.buf.AvailableBuffer()))
+		return r.buf.Bytes(), nil
 	}
 }
 
@@ -146,41 +144,6 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 		return append(b, '}'), true
 	}
 	return b, false
-}
-
-// unescapeHTML undoes encoding/json's HTML escaping (\u0026, \u003c,
-// \u003e) in JSON text, so "a&b" prints as written. Other escapes, and an
-// escaped backslash followed by "u0026", are kept.
-func unescapeHTML(b []byte) []byte {
-	if !bytes.Contains(b, []byte(`\u00`)) {
-		return b
-	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' || i+1 >= len(b) {
-			out = append(out, b[i])
-			continue
-		}
-		if b[i+1] == 'u' && i+6 <= len(b) {
-			switch string(b[i+2 : i+6]) {
-			case "0026":
-				out = append(out, '&')
-				i += 5
-				continue
-			case "003c":
-				out = append(out, '<')
-				i += 5
-				continue
-			case "003e":
-				out = append(out, '>')
-				i += 5
-				continue
-			}
-		}
-		out = append(out, b[i], b[i+1])
-		i++
-	}
-	return out
 }
 
 // commonFlags are the flags parse and explain share.

@@ -299,21 +299,6 @@ func TestAppendJSONValue(t *testing.T) {
 	}
 }
 
-func TestUnescapeHTML(t *testing.T) {
-	tests := map[string]string{
-		`"a\u0026b"`:        `"a&b"`,
-		`"\u003ctag\u003e"`: `"<tag>"`,
-		`"\\u0026"`:         `"\\u0026"`,
-		`"\u00e9\n"`:        `"\u00e9\n"`,
-		`"\\\u0026"`:        `"\\&"`,
-	}
-	for in, want := range tests {
-		if got := string(unescapeHTML([]byte(in))); got != want {
-			t.Errorf("unescapeHTML(%s) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // TestParseArgs: flags may come before or after the URL; "--" ends them.
 func TestParseArgs(t *testing.T) {
 	tests := []struct {
