@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // MaxLength is the longest input [Parse] accepts: 8192 bytes after
@@ -111,7 +112,11 @@ func (p *parser) parse(raw string) (Config, bool) {
 	if !p.hygiene(s) {
 		return Config{}, false
 	}
-	sep := strings.Index(s, "://")
+	// The scheme ends at the first ':' (scheme names have none).
+	sep := strings.IndexByte(s, ':')
+	if sep >= 0 && !strings.HasPrefix(s[sep+1:], "//") {
+		sep = strings.Index(s, "://")
+	}
 	if sep < 0 {
 		if i := strings.IndexByte(s, ':'); i > 0 {
 			if _, known := lookupScheme(s[:i]); known {
@@ -931,26 +936,32 @@ func unescape(s string, form bool) (out string, bad int, why string) {
 	if n == 0 && !plus {
 		return s, -1, ""
 	}
-	var b strings.Builder
-	b.Grow(len(s) - 2*n)
+	buf := make([]byte, 0, len(s)-2*n)
+	var hi, ctl bool
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '%':
-			b.WriteByte(byte(unhex(s[i+1])<<4 | unhex(s[i+2])))
+			d := byte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			hi = hi || d >= 0x80
+			ctl = ctl || d < 0x20 || d == 0x7f
+			buf = append(buf, d)
 			i += 2
 		case c == '+' && form:
-			b.WriteByte(' ')
+			buf = append(buf, ' ')
 		default:
-			b.WriteByte(c)
+			hi = hi || c >= 0x80
+			buf = append(buf, c)
 		}
 	}
-	out = b.String()
-	if !utf8.ValidString(out) {
+	out = unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not used again
+	if hi && !utf8.ValidString(out) {
 		return "", strings.IndexByte(s, '%'), "percent-escapes do not decode to valid UTF-8"
 	}
-	for i := 0; i < len(out); i++ {
-		if c := out[i]; c < 0x20 || c == 0x7f {
-			return "", strings.IndexByte(s, '%'), "decodes to the control character " + quoteByte(c)
+	if ctl {
+		for i := 0; i < len(out); i++ {
+			if c := out[i]; c < 0x20 || c == 0x7f {
+				return "", strings.IndexByte(s, '%'), "decodes to the control character " + quoteByte(c)
+			}
 		}
 	}
 	return out, -1, ""
