@@ -224,7 +224,7 @@ func (c Config) djangoRedisCacheOptions(opts map[string]any) error {
 	kwargs := map[string]any{}
 	if v, ok := c.Options["max_connections"]; ok {
 		n, err := strconv.Atoi(v)
-		if !isDigits(v) || err != nil || n < 1 {
+		if !allDigits(v) || err != nil || n < 1 {
 			return newError(ErrInvalidParameter, c.Redacted(), 0, 0, fmt.Sprintf(
 				"max_connections %s is not a whole number ≥ 1 (lib=redis-cache uses it as the pool size)", quoteShort(v)))
 		}
@@ -245,18 +245,6 @@ func (c Config) djangoRedisCacheOptions(opts map[string]any) error {
 		opts["CONNECTION_POOL_CLASS_KWARGS"] = kwargs
 	}
 	return nil
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // djangoRedisHost lower-cases a redis host as the reference does (its

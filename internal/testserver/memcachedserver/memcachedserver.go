@@ -10,7 +10,6 @@ package memcachedserver
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -41,7 +40,7 @@ type Server struct {
 	cmd    *exec.Cmd
 	exited chan struct{}
 	dir    string
-	stderr *lockedBuffer
+	stderr *testserver.LogBuffer
 	once   sync.Once
 	err    error
 }
@@ -135,7 +134,7 @@ func launch(bin string, args []string, network, addr string) (*Server, error) {
 	// Small and quiet: 16 MB, two threads.
 	args = append([]string{"-m", "16", "-t", "2"}, args...)
 	cmd := exec.Command(bin, args...)
-	stderr := &lockedBuffer{}
+	stderr := &testserver.LogBuffer{}
 	cmd.Stdout = stderr
 	cmd.Stderr = stderr
 	cmd.SysProcAttr = sysProcAttr()
@@ -252,22 +251,4 @@ func (s *Server) Close() error {
 		}
 	})
 	return err
-}
-
-// lockedBuffer is a bytes.Buffer safe for the process's writes and our reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

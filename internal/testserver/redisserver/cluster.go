@@ -66,7 +66,7 @@ func startClusterNode(t testing.TB) *Server {
 		for bus == port {
 			bus = testserver.FreePort(t)
 		}
-		s := &Server{Network: "tcp", Port: port, Addr: "127.0.0.1:" + strconv.Itoa(port), Dir: t.TempDir(), log: &logBuffer{}}
+		s := &Server{Network: "tcp", Port: port, Addr: "127.0.0.1:" + strconv.Itoa(port), Dir: t.TempDir(), log: &testserver.LogBuffer{}}
 		conf := append(baseConf(s.Dir),
 			"port "+strconv.Itoa(port),
 			"cluster-enabled yes",

@@ -15,7 +15,6 @@
 package redisserver
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -23,7 +22,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -76,7 +74,7 @@ type Server struct {
 	// Dir is the server's working directory.
 	Dir string
 
-	log *logBuffer
+	log *testserver.LogBuffer
 }
 
 // Start starts a redis-server for the test and stops it (kill and wait)
@@ -103,7 +101,7 @@ var errAddrInUse = errors.New("address already in use")
 
 func startOnce(t testing.TB, bin string, c Config) (*Server, error) {
 	t.Helper()
-	s := &Server{Password: c.Password, Certs: c.TLS, Dir: t.TempDir(), log: &logBuffer{}}
+	s := &Server{Password: c.Password, Certs: c.TLS, Dir: t.TempDir(), log: &testserver.LogBuffer{}}
 	conf := baseConf(s.Dir)
 	if c.Password != "" {
 		conf = append(conf, "requirepass "+quote(c.Password))
@@ -162,7 +160,7 @@ func baseConf(dir string) []string {
 
 // run writes the config file, starts the process, waits until network/addr
 // accepts connections and registers the cleanup that kills it.
-func run(t testing.TB, bin, dir, confName string, conf, extraArgs []string, network, addr string, log *logBuffer) error {
+func run(t testing.TB, bin, dir, confName string, conf, extraArgs []string, network, addr string, log *testserver.LogBuffer) error {
 	t.Helper()
 	confPath := filepath.Join(dir, confName)
 	if err := os.WriteFile(confPath, []byte(strings.Join(conf, "\n")+"\n"), 0o600); err != nil {
@@ -260,23 +258,4 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// logBuffer collects a process's output; it is written by the exec
-// goroutines and read by the test.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

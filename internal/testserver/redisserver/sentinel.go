@@ -37,7 +37,7 @@ type Sentinel struct {
 	// Dir is the Sentinel's working directory (it rewrites its config there).
 	Dir string
 
-	log *logBuffer
+	log *testserver.LogBuffer
 }
 
 // StartSentinel starts a Sentinel monitoring master (a TCP server without
@@ -57,7 +57,7 @@ func StartSentinel(t testing.TB, master *Server, c SentinelConfig) *Sentinel {
 	var s *Sentinel
 	var last error
 	for range startAttempts {
-		s = &Sentinel{MasterName: name, Password: c.Password, Master: master, Dir: t.TempDir(), log: &logBuffer{}}
+		s = &Sentinel{MasterName: name, Password: c.Password, Master: master, Dir: t.TempDir(), log: &testserver.LogBuffer{}}
 		s.Port = testserver.FreePort(t)
 		s.Addr = "127.0.0.1:" + strconv.Itoa(s.Port)
 		conf := []string{
