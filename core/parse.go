@@ -58,10 +58,9 @@ const maxInt = 1<<31 - 1
 //
 // Errors are [*Error] values matching one of the kinds ([ErrUnknownScheme],
 // ...) with errors.Is; they never contain the password.
-func Parse(raw string) (Config, error) {
+func Parse(raw string) (c Config, err error) {
 	var p parser
-	c, ok := p.parse(raw)
-	if !ok {
+	if !p.parse(raw, &c) {
 		return Config{}, p.error()
 	}
 	return c, nil
@@ -71,6 +70,13 @@ func Parse(raw string) (Config, error) {
 // trimmed input.
 type parser struct {
 	s string
+	// escapes and plus record whether the input has any '%' or '+': without
+	// them nothing needs decoding.
+	escapes, plus bool
+	// at and comma record whether the input has any '@' or ','; question is
+	// the offset of the first '?' (-1 when none).
+	at, comma bool
+	question  int
 	// pwStart/pwEnd bound the raw password once the userinfo is split.
 	pwStart, pwEnd int
 
@@ -78,6 +84,8 @@ type parser struct {
 	// where some parameters were, for errors found after the query loop
 	libOff, libLen, maxConnOff, maxConnLen int
 	timeoutOff, timeoutLen, dbOff, dbLen   int
+	// cell is the allocation of a one-host list (see hostList)
+	cell *hostCell
 	// hostBuf holds the hosts that are not substrings of the input
 	hostBuf    strings.Builder
 	hostBufCap int
@@ -99,18 +107,20 @@ func (p *parser) fail(kind *Kind, off, n int, msg string) bool {
 	return false
 }
 
-func (p *parser) parse(raw string) (Config, bool) {
+// parse parses raw into *c, which must be zero; false means an error is
+// recorded in p.
+func (p *parser) parse(raw string, c *Config) bool {
 	s := trimSpace(raw)
 	p.s = s
 	if len(s) > MaxLength {
-		return Config{}, p.fail(ErrTooLong, MaxLength, len(s)-MaxLength,
+		return p.fail(ErrTooLong, MaxLength, len(s)-MaxLength,
 			"URL is "+strconv.Itoa(len(s))+" bytes; the limit is "+strconv.Itoa(MaxLength))
 	}
 	if s == "" {
-		return Config{}, p.fail(ErrMalformed, 0, 0, "empty URL; expected scheme://..., e.g. redis://localhost:6379/0 or locmem://")
+		return p.fail(ErrMalformed, 0, 0, "empty URL; expected scheme://..., e.g. redis://localhost:6379/0 or locmem://")
 	}
 	if !p.hygiene(s) {
-		return Config{}, false
+		return false
 	}
 	// The scheme ends at the first ':' (scheme names have none).
 	sep := strings.IndexByte(s, ':')
@@ -120,45 +130,46 @@ func (p *parser) parse(raw string) (Config, bool) {
 	if sep < 0 {
 		if i := strings.IndexByte(s, ':'); i > 0 {
 			if _, known := lookupScheme(s[:i]); known {
-				return Config{}, p.fail(ErrMalformed, i, 1, "missing \"//\" after \""+s[:i]+":\"; write "+strings.ToLower(s[:i])+"://host...")
+				return p.fail(ErrMalformed, i, 1, "missing \"//\" after \""+s[:i]+":\"; write "+strings.ToLower(s[:i])+"://host...")
 			}
 		}
-		return Config{}, p.fail(ErrMalformed, 0, 0, "missing scheme://; a CACHE_URL looks like redis://host:6379/0 or locmem://")
+		return p.fail(ErrMalformed, 0, 0, "missing scheme://; a CACHE_URL looks like redis://host:6379/0 or locmem://")
 	}
 	if sep == 0 {
-		return Config{}, p.fail(ErrMalformed, 0, 3, "empty scheme before \"://\"")
+		return p.fail(ErrMalformed, 0, 3, "empty scheme before \"://\"")
 	}
 	sch, ok := lookupScheme(s[:sep])
 	if !ok {
-		return Config{}, p.fail(ErrUnknownScheme, 0, sep, unknownSchemeMsg(s[:sep]))
+		return p.fail(ErrUnknownScheme, 0, sep, unknownSchemeMsg(s[:sep]))
 	}
-	c := Config{Scheme: sch.Name, Backend: sch.Backend, TLS: sch.TLS, Topology: sch.Topology}
+	c.Scheme, c.Backend, c.TLS, c.Topology = sch.Name, sch.Backend, sch.TLS, sch.Topology
 
 	start := sep + 3
 	head, query := s[start:], ""
 	qpos := -1
-	if i := strings.IndexByte(head, '?'); i >= 0 {
+	if p.question >= start {
+		i := p.question - start
 		head, query = head[:i], head[i+1:]
 		qpos = start + i + 1
 	}
-	if !p.query(&c, sch, query, qpos) {
-		return Config{}, false
+	if !p.query(c, sch, query, qpos) {
+		return false
 	}
 	var ok2 bool
 	switch sch.Backend {
 	case BackendRedis:
-		ok2 = p.redis(&c, sch, head, start)
+		ok2 = p.redis(c, sch, head, start)
 	case BackendMemcached:
-		ok2 = p.memcached(&c, sch, head, start)
+		ok2 = p.memcached(c, sch, head, start)
 	case BackendFile:
-		ok2 = p.file(&c, head, start)
+		ok2 = p.file(c, head, start)
 	default:
-		ok2 = p.name(&c, sch, head, start)
+		ok2 = p.name(c, sch, head, start)
 	}
 	if !ok2 {
-		return Config{}, false
+		return false
 	}
-	return c, p.finish(&c, sch)
+	return p.finish(c, sch)
 }
 
 // trimSpace trims ASCII space, \t, \r and \n.
@@ -179,12 +190,25 @@ func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\
 // UTF-8 in one pass.
 func (p *parser) hygiene(s string) bool {
 	ascii := true
+	p.question = -1
 	for i := 0; i < len(s); i++ {
 		b := s[i]
 		if byteClass[b]&clsHygiene == 0 {
 			continue
 		}
 		switch {
+		case b == '%':
+			p.escapes = true
+		case b == '+':
+			p.plus = true
+		case b == '@':
+			p.at = true
+		case b == ',':
+			p.comma = true
+		case b == '?':
+			if p.question < 0 {
+				p.question = i
+			}
 		case b < 0x20 || b == 0x7f:
 			return p.fail(ErrControlCharacter, i, 1, "control character "+quoteByte(b)+" at offset "+strconv.Itoa(i)+"; a CACHE_URL is one line of printable text (percent-encode it if it is data)")
 		case b == ' ':
@@ -213,6 +237,9 @@ func quoteByte(b byte) string { return strconv.QuoteRune(rune(b)) }
 // host list, decoding the username and password. off is the offset of
 // authority in s.
 func (p *parser) userinfo(c *Config, authority string, off int) (hosts string, hostsOff int, ok bool) {
+	if !p.at {
+		return authority, off, true
+	}
 	at := strings.LastIndexByte(authority, '@')
 	if at < 0 {
 		return authority, off, true
@@ -226,11 +253,11 @@ func (p *parser) userinfo(c *Config, authority string, off int) (hosts string, h
 	if hasPass {
 		p.pwStart, p.pwEnd = off+len(user)+1, off+at
 	}
-	u, bad, why := unescape(user, false)
+	u, bad, why := p.unescape(user, false)
 	if bad >= 0 {
 		return "", 0, p.fail(ErrMalformed, off+bad, escLen(user, bad), "username: "+why)
 	}
-	pw, bad, _ := unescape(pass, false)
+	pw, bad, _ := p.unescape(pass, false)
 	if bad >= 0 {
 		p.inPassword = true
 		return "", 0, p.fail(ErrMalformed, p.pwStart, len(pass), "the password has an invalid percent-escape or decodes to invalid text; percent-encode '%' in a password as %25")
@@ -249,6 +276,19 @@ func escLen(s string, i int) int {
 // hostList parses comma-separated hosts. defPort > 0 fills in missing ports
 // (redis); defPort == 0 keeps hosts as written (memcached).
 func (p *parser) hostList(c *Config, list string, off int, defPort int) bool {
+	if !p.comma {
+		// One host: its slice and, when the host must be built (a default
+		// port filled in), its bytes share one allocation.
+		cell := new(hostCell)
+		p.cell = cell
+		h, ok := p.host(list, off, defPort)
+		if ok {
+			cell.h[0] = h
+			c.Hosts = cell.h[:]
+		}
+		p.cell = nil
+		return ok
+	}
 	n := strings.Count(list, ",") + 1
 	c.Hosts = make([]string, 0, n)
 	// Hosts that are not written canonically are built in one buffer, so a
@@ -302,18 +342,25 @@ func (p *parser) host(h string, off int, defPort int) (string, bool) {
 			name = name[:i] + "%" + name[i+3:]
 		}
 	} else {
+		// One pass: host bytes up to an optional ':'.
 		name = h
-		if i := strings.IndexByte(h, ':'); i >= 0 {
-			name, port, hasPort = h[:i], h[i+1:], true
+		for i := 0; i < len(h); i++ {
+			if isHostByte(h[i]) {
+				continue
+			}
+			if h[i] == ':' {
+				name, port, hasPort = h[:i], h[i+1:], true
+				break
+			}
+			end := strings.IndexByte(h, ':')
+			if end < 0 {
+				end = len(h)
+			}
+			_, size := utf8.DecodeRuneInString(h[i:])
+			return "", p.fail(ErrInvalidHost, off+i, size, "invalid character "+quoteRuneAt(h, i)+" in host "+quoteShort(h[:max(end, i+size)])+"; host names are ASCII letters, digits, '-', '_' and '.' (IPv6 goes in brackets)")
 		}
 		if name == "" {
 			return "", p.fail(ErrInvalidHost, off, 0, "missing host before the port; write host:port (for a unix socket, leave the authority empty: redis:///path/to.sock)")
-		}
-		for i := 0; i < len(name); i++ {
-			if !isHostByte(name[i]) {
-				_, size := utf8.DecodeRuneInString(name[i:])
-				return "", p.fail(ErrInvalidHost, off+i, size, "invalid character "+quoteRuneAt(name, i)+" in host "+quoteShort(name)+"; host names are ASCII letters, digits, '-', '_' and '.' (IPv6 goes in brackets)")
-			}
 		}
 	}
 	if hasPort {
@@ -347,8 +394,28 @@ func (p *parser) host(h string, off int, defPort int) (string, bool) {
 	}
 }
 
-// joinHost returns name:port (or name when port is ""), built in p.hostBuf.
+// hostCell holds a one-host list and room for building that host.
+type hostCell struct {
+	h [1]string
+	b [40]byte
+}
+
+// joinHost returns name:port (or name when port is ""), built in p.cell
+// when it fits there, else in p.hostBuf.
 func (p *parser) joinHost(name, port string) string {
+	if cell := p.cell; cell != nil && len(name)+1+len(port) <= len(cell.b) {
+		n := copy(cell.b[:], name)
+		if port != "" {
+			cell.b[n] = ':'
+			n++
+			n += copy(cell.b[n:], port)
+		}
+		// The bytes are never written again: the string may alias them.
+		return unsafe.String(&cell.b[0], n)
+	}
+	if p.hostBufCap == 0 {
+		p.hostBufCap = len(name) + 1 + len(port)
+	}
 	if p.hostBuf.Cap() == 0 {
 		p.hostBuf.Grow(p.hostBufCap)
 	}
@@ -381,7 +448,7 @@ func isHostByte(b byte) bool { return byteClass[b]&clsHost != 0 }
 
 // Byte classes, looked up in one table.
 const (
-	clsHygiene = 1 << iota // needs a look in hygiene: control, space, '#', non-ASCII
+	clsHygiene = 1 << iota // needs a look in hygiene: control, space, '#', non-ASCII, '%', '+'
 	clsHost                // host name byte: ALPHA DIGIT - _ .
 	clsName                // parameter name byte, lower-case: a-z 0-9 _ . -
 	clsUpper               // A-Z
@@ -390,7 +457,7 @@ const (
 var byteClass = func() (t [256]uint8) {
 	for i := range t {
 		b := byte(i)
-		if b < 0x20 || b == ' ' || b == '#' || b >= 0x7f {
+		if b < 0x20 || b >= 0x7f || strings.IndexByte(" #%+@,?", b) >= 0 {
 			t[i] |= clsHygiene
 		}
 		alnum := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
@@ -476,7 +543,7 @@ func splitHead(head string) (authority, path string) {
 
 // decodedPath decodes a path, reporting errors at off.
 func (p *parser) decodedPath(path string, off int, what string) (string, bool) {
-	d, bad, why := unescape(path, false)
+	d, bad, why := p.unescape(path, false)
 	if bad >= 0 {
 		return "", p.fail(ErrMalformed, off+bad, escLen(path, bad), what+": "+why)
 	}
@@ -647,7 +714,7 @@ func (p *parser) name(c *Config, sch *Scheme, head string, off int) bool {
 		}
 		raw, roff = inner, off+1
 	}
-	name, bad, why := unescape(raw, false)
+	name, bad, why := p.unescape(raw, false)
 	if bad >= 0 {
 		return p.fail(ErrMalformed, roff+bad, escLen(raw, bad), "name: "+why)
 	}
@@ -699,18 +766,33 @@ func (p *parser) finish(c *Config, sch *Scheme) bool {
 
 // Query parameters.
 
-var reserved = [...]string{"backend", "location", "options"}
-
 // query parses the query string (form-style) into c. off is the offset of
 // query in s (-1 when there is none).
 func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
+	if q == "" {
+		return true
+	}
 	var seenBuf [16]string
 	seen := seenBuf[:0]
 	for len(q) > 0 {
-		field := q
-		next := strings.IndexByte(q, '&')
-		if next >= 0 {
-			field, q = q[:next], q[next+1:]
+		// One pass over the field: its end, its first '=', any ';'.
+		end, eq := len(q), -1
+		for i := 0; i < len(q); i++ {
+			switch q[i] {
+			case '&':
+				end = i
+				i = len(q)
+			case '=':
+				if eq < 0 {
+					eq = i
+				}
+			case ';':
+				return p.fail(ErrInvalidParameter, off+i, 1, "';' is not a parameter separator here; use '&' between parameters, and write a ';' inside a value as %3B")
+			}
+		}
+		field := q[:end]
+		if end < len(q) {
+			q = q[end+1:]
 		} else {
 			q = ""
 		}
@@ -719,15 +801,11 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 		if field == "" {
 			continue
 		}
-		if i := strings.IndexByte(field, ';'); i >= 0 {
-			return p.fail(ErrInvalidParameter, foff+i, 1, "';' is not a parameter separator here; use '&' between parameters, and write a ';' inside a value as %3B")
-		}
-		eq := strings.IndexByte(field, '=')
 		if eq < 0 {
 			return p.fail(ErrInvalidParameter, foff, len(field), "parameter "+quoteShort(field)+" has no value; write name=value")
 		}
 		rawName, rawVal := field[:eq], field[eq+1:]
-		name, bad, why := unescape(rawName, true)
+		name, bad, why := p.unescape(rawName, true)
 		if bad >= 0 {
 			return p.fail(ErrInvalidParameter, foff+bad, escLen(rawName, bad), "parameter name: "+why)
 		}
@@ -751,10 +829,8 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 		if key == "ttl" {
 			key = "timeout"
 		}
-		for _, r := range reserved {
-			if key == r {
-				return p.fail(ErrReservedParameter, foff, len(rawName), "parameter "+quoteShort(name)+" is reserved (it would overwrite Django's "+strings.ToUpper(r)+"); remove it")
-			}
+		if (len(key) == 7 || len(key) == 8) && (key == "backend" || key == "location" || key == "options") {
+			return p.fail(ErrReservedParameter, foff, len(rawName), "parameter "+quoteShort(name)+" is reserved (it would overwrite Django's "+strings.ToUpper(key)+"); remove it")
 		}
 		for _, k := range seen {
 			if k == key {
@@ -770,7 +846,7 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 			continue // an empty value drops the parameter, as in the reference
 		}
 		voff := foff + eq + 1
-		val, bad, why := unescape(rawVal, true)
+		val, bad, why := p.unescape(rawVal, true)
 		if bad >= 0 {
 			if IsCredentialOption(key) {
 				p.inPassword = true
@@ -912,6 +988,15 @@ func parseUint64(s string, max int64) (int64, bool) {
 		v = v*10 + d
 	}
 	return v, true
+}
+
+// unescape is the package unescape, skipped when the input has nothing to
+// decode.
+func (p *parser) unescape(s string, form bool) (string, int, string) {
+	if !p.escapes && !(form && p.plus) {
+		return s, -1, ""
+	}
+	return unescape(s, form)
 }
 
 // unescape percent-decodes s (and '+' as space when form is true). It

@@ -68,11 +68,28 @@ var schemes = []Scheme{
 // Schemes returns a copy of the scheme table.
 func Schemes() []Scheme { return append([]Scheme(nil), schemes...) }
 
+// schemesByFirst lists the schemes by the lower-case first byte of their
+// name, so a look-up compares against two or three names, not all.
+var schemesByFirst = func() (t [256][]*Scheme) {
+	for i := range schemes {
+		b := schemes[i].Name[0]
+		t[b] = append(t[b], &schemes[i])
+	}
+	return t
+}()
+
 // lookupScheme finds a scheme case-insensitively without allocating.
 func lookupScheme(name string) (*Scheme, bool) {
-	for i := range schemes {
-		if len(schemes[i].Name) == len(name) && strings.EqualFold(schemes[i].Name, name) {
-			return &schemes[i], true
+	if name == "" {
+		return nil, false
+	}
+	b := name[0]
+	if 'A' <= b && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	for _, s := range schemesByFirst[b] {
+		if len(s.Name) == len(name) && (s.Name == name || strings.EqualFold(s.Name, name)) {
+			return s, true
 		}
 	}
 	return nil, false
