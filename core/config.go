@@ -281,6 +281,35 @@ func (c Config) Normalize() (Config, error) {
 	case c.Master != "" && p.Master == "":
 		return Config{}, structError(c, ErrInvalidPath, "master is only for redis+sentinel:// and rediss+sentinel://")
 	}
+	// Every location field must come back as given (up to the default port
+	// and uwsgi's default name): otherwise the value cannot be written in a
+	// URL (a relative socket, a name with '/', a host with '@', ...).
+	changed := func(field, from, to string) error {
+		kind := ErrInvalidPath
+		if field == "host" {
+			kind = ErrInvalidHost
+		}
+		return structError(c, kind, fmt.Sprintf("%s %s cannot be written in a %s:// URL (it would read back as %s)", field, quoteShort(from), s.Name, quoteShort(to)))
+	}
+	switch {
+	case c.Socket != p.Socket:
+		return Config{}, changed("socket", c.Socket, p.Socket)
+	case c.Path != p.Path && !(s.Backend == BackendUWSGI && c.Path == ""):
+		return Config{}, changed("path", c.Path, p.Path)
+	case c.DB != p.DB:
+		return Config{}, changed("db", strconv.Itoa(c.DB), strconv.Itoa(p.DB))
+	case c.Master != p.Master:
+		return Config{}, changed("master", c.Master, p.Master)
+	case c.Username != p.Username || c.Password != p.Password:
+		return Config{}, structError(c, ErrInvalidUserinfo, "the username or password changed when written as a URL; check the hosts for '@'")
+	case len(c.Hosts) != len(p.Hosts) && !(len(c.Hosts) == 0 && s.Backend == BackendRedis && c.Socket == ""):
+		return Config{}, structError(c, ErrInvalidHost, fmt.Sprintf("%d hosts read back as %d; hosts are host[:port] each, without ',' '@' or '/'", len(c.Hosts), len(p.Hosts)))
+	}
+	for i, h := range c.Hosts {
+		if got := p.Hosts[i]; got != h && got != h+":"+defaultPortText(s.DefaultPort) {
+			return Config{}, changed("host", h, got)
+		}
+	}
 	for k, v := range c.Options {
 		if v == "" {
 			continue

@@ -164,7 +164,9 @@ func (c Config) Django() (map[string]any, error) {
 	}
 	for name, v := range c.Options {
 		key := strings.ToUpper(name)
-		if djangoTopLevel[key] {
+		// On redis ?db= is the db field; elsewhere it is an ordinary option
+		// and goes to the top level, as in the reference.
+		if djangoTopLevel[key] && (key != "DB" || s.Backend == BackendRedis) {
 			kind := ErrInvalidParameter
 			if key == "BACKEND" || key == "LOCATION" || key == "OPTIONS" {
 				kind = ErrReservedParameter

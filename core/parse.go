@@ -1081,12 +1081,22 @@ func quoteShort(s string) string {
 func (p *parser) error() error {
 	s := p.s
 	spans := secretSpans(s)
-	// Sort the (few) spans by start and drop overlaps.
+	// Sort the (few) spans by start and merge overlapping ones, so that no
+	// secret is left out because it overlaps another.
 	for i := 1; i < len(spans); i++ {
 		for j := i; j > 0 && spans[j].start < spans[j-1].start; j-- {
 			spans[j], spans[j-1] = spans[j-1], spans[j]
 		}
 	}
+	merged := spans[:0]
+	for _, sp := range spans {
+		if n := len(merged); n > 0 && sp.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, sp.end)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	spans = merged
 	var b strings.Builder
 	last := 0
 	off, n := p.off, p.n
@@ -1145,9 +1155,9 @@ func secretSpans(s string) []span {
 	if i := strings.Index(s, "://"); i >= 0 {
 		start = i + 3
 	}
-	head, query, qoff := s[start:], "", -1
+	head := s[start:]
 	if i := strings.IndexByte(head, '?'); i >= 0 {
-		head, query, qoff = head[:i], head[i+1:], start+i+1
+		head = head[:i]
 	}
 	authority, _ := splitHead(head)
 	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
@@ -1159,17 +1169,22 @@ func secretSpans(s string) []span {
 			spans = append(spans, span{start + colon + 1, at})
 		}
 	}
-	off := qoff
-	for len(query) > 0 {
-		field, rest, _ := strings.Cut(query, "&")
+	// Credential parameters, looked for after every '?' and '&' (not only
+	// the first '?': a password with a raw '?' moves the query's start).
+	for i := start; i < len(s); i++ {
+		if s[i] != '?' && s[i] != '&' {
+			continue
+		}
+		field := s[i+1:]
+		if j := strings.IndexByte(field, '&'); j >= 0 {
+			field = field[:j]
+		}
 		if name, val, ok := strings.Cut(field, "="); ok && val != "" {
 			if n, bad, _ := unescape(name, true); bad < 0 && IsCredentialOption(strings.ToLower(n)) {
-				vo := off + len(name) + 1
+				vo := i + 1 + len(name) + 1
 				spans = append(spans, span{vo, vo + len(val)})
 			}
 		}
-		off += len(field) + 1
-		query = rest
 	}
 	return spans
 }
