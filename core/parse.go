@@ -77,6 +77,10 @@ type parser struct {
 	// the offset of the first '?' (-1 when none).
 	at, comma bool
 	question  int
+	// colon is the offset of the first ':' (-1 when none); slash3 is the
+	// offset of the third '/' when slashes is 3: after "scheme://", the
+	// start of the path.
+	colon, slash3, slashes int
 	// pwStart/pwEnd bound the raw password once the userinfo is split.
 	pwStart, pwEnd int
 
@@ -123,8 +127,8 @@ func (p *parser) parse(raw string, c *Config) bool {
 		return false
 	}
 	// The scheme ends at the first ':' (scheme names have none).
-	sep := strings.IndexByte(s, ':')
-	if sep >= 0 && !strings.HasPrefix(s[sep+1:], "//") {
+	sep := p.colon
+	if sep >= 0 && !(len(s) >= sep+3 && s[sep+1] == '/' && s[sep+2] == '/') {
 		sep = strings.Index(s, "://")
 	}
 	if sep < 0 {
@@ -190,7 +194,7 @@ func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\
 // UTF-8 in one pass.
 func (p *parser) hygiene(s string) bool {
 	ascii := true
-	p.question = -1
+	p.question, p.colon = -1, -1
 	for i := 0; i < len(s); i++ {
 		b := s[i]
 		if byteClass[b]&clsHygiene == 0 {
@@ -208,6 +212,15 @@ func (p *parser) hygiene(s string) bool {
 		case b == '?':
 			if p.question < 0 {
 				p.question = i
+			}
+		case b == ':':
+			if p.colon < 0 {
+				p.colon = i
+			}
+		case b == '/':
+			if p.slashes < 3 {
+				p.slashes++
+				p.slash3 = i
 			}
 		case b < 0x20 || b == 0x7f:
 			return p.fail(ErrControlCharacter, i, 1, "control character "+quoteByte(b)+" at offset "+strconv.Itoa(i)+"; a CACHE_URL is one line of printable text (percent-encode it if it is data)")
@@ -457,7 +470,7 @@ const (
 var byteClass = func() (t [256]uint8) {
 	for i := range t {
 		b := byte(i)
-		if b < 0x20 || b >= 0x7f || strings.IndexByte(" #%+@,?", b) >= 0 {
+		if b < 0x20 || b >= 0x7f || strings.IndexByte(" #%+@,?:/", b) >= 0 {
 			t[i] |= clsHygiene
 		}
 		alnum := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
@@ -532,6 +545,20 @@ func allDigits(s string) bool {
 	return true
 }
 
+// split is splitHead for the head of p.s starting at off, using the slash
+// positions the hygiene pass recorded when they apply.
+func (p *parser) split(head string, off int) (authority, path string) {
+	if p.slashes == 3 && off == p.colon+3 {
+		if i := p.slash3 - off; i >= 0 && i < len(head) {
+			return head[:i], head[i:]
+		}
+		if p.slash3-off >= len(head) {
+			return head, ""
+		}
+	}
+	return splitHead(head)
+}
+
 // splitHead splits the part between "://" and the query into authority and
 // path (path keeps its leading '/').
 func splitHead(head string) (authority, path string) {
@@ -551,7 +578,7 @@ func (p *parser) decodedPath(path string, off int, what string) (string, bool) {
 }
 
 func (p *parser) redis(c *Config, sch *Scheme, head string, off int) bool {
-	authority, rawPath := splitHead(head)
+	authority, rawPath := p.split(head, off)
 	poff := off + len(authority)
 	path, ok := p.decodedPath(rawPath, poff, "path")
 	if !ok {
@@ -661,7 +688,7 @@ func (p *parser) setMaster(c *Config, m string, off int) bool {
 }
 
 func (p *parser) memcached(c *Config, sch *Scheme, head string, off int) bool {
-	authority, rawPath := splitHead(head)
+	authority, rawPath := p.split(head, off)
 	poff := off + len(authority)
 	path, ok := p.decodedPath(rawPath, poff, "path")
 	if !ok {
@@ -701,7 +728,7 @@ func (p *parser) file(c *Config, head string, off int) bool {
 
 // name handles locmem, db, dummy and uwsgicache, whose authority is a name.
 func (p *parser) name(c *Config, sch *Scheme, head string, off int) bool {
-	authority, path := splitHead(head)
+	authority, path := p.split(head, off)
 	raw, roff := authority, off
 	if authority != "" {
 		if path != "" && path != "/" {
