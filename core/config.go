@@ -330,7 +330,9 @@ func orNone(s string) string {
 
 // structError reports a problem with a structured (non-URL) value.
 func structError(c Config, kind *Kind, msg string) error {
-	return newError(kind, c.Redacted(), 0, 0, msg)
+	// The fields may hold secrets where they do not belong (a host
+	// "u:pw@h"): redact the URL text as Parse's errors do.
+	return newError(kind, redactSecrets(c.Redacted()), 0, 0, msg)
 }
 
 // TTL is the default expiry of cache entries: unset (the zero value), a

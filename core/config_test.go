@@ -197,6 +197,25 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// TestNormalizeErrorsRedact: a secret in a field where it does not belong
+// is redacted in Normalize's error too.
+func TestNormalizeErrorsRedact(t *testing.T) {
+	for _, c := range []Config{
+		{Scheme: "memcached", Hosts: []string{"u:" + testPW + "@h"}},
+		{Scheme: "redis", Hosts: []string{"h"}, Options: map[string]string{"x": "1", "Password": testPW, "a b": "c"}},
+		{Scheme: "redis", Hosts: []string{"h/x"}, Password: testPW},
+	} {
+		_, err := c.Normalize()
+		if err == nil {
+			t.Errorf("Normalize(%s): no error", dump(c))
+			continue
+		}
+		if strings.Contains(err.Error(), testPW) {
+			t.Errorf("Normalize error shows the password: %v", err)
+		}
+	}
+}
+
 func TestKinds(t *testing.T) {
 	codes := map[string]bool{}
 	for _, k := range Kinds() {

@@ -1108,22 +1108,7 @@ func quoteShort(s string) string {
 func (p *parser) error() error {
 	s := p.s
 	spans := secretSpans(s)
-	// Sort the (few) spans by start and merge overlapping ones, so that no
-	// secret is left out because it overlaps another.
-	for i := 1; i < len(spans); i++ {
-		for j := i; j > 0 && spans[j].start < spans[j-1].start; j-- {
-			spans[j], spans[j-1] = spans[j-1], spans[j]
-		}
-	}
-	merged := spans[:0]
-	for _, sp := range spans {
-		if n := len(merged); n > 0 && sp.start <= merged[n-1].end {
-			merged[n-1].end = max(merged[n-1].end, sp.end)
-			continue
-		}
-		merged = append(merged, sp)
-	}
-	spans = merged
+	spans = mergeSpans(spans)
 	var b strings.Builder
 	last := 0
 	off, n := p.off, p.n
@@ -1169,6 +1154,39 @@ func (p *parser) error() error {
 		newN = len(input) - newOff
 	}
 	return newError(p.kind, input, newOff, newN, msg)
+}
+
+// mergeSpans sorts the (few) spans by start and merges overlapping ones, so
+// that no secret is left out because it overlaps another.
+func mergeSpans(spans []span) []span {
+	for i := 1; i < len(spans); i++ {
+		for j := i; j > 0 && spans[j].start < spans[j-1].start; j-- {
+			spans[j], spans[j-1] = spans[j-1], spans[j]
+		}
+	}
+	merged := spans[:0]
+	for _, sp := range spans {
+		if n := len(merged); n > 0 && sp.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, sp.end)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
+}
+
+// redactSecrets returns s with every secret secretSpans finds replaced by
+// [Redacted], for echoing text that may not parse.
+func redactSecrets(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, sp := range mergeSpans(secretSpans(s)) {
+		b.WriteString(s[last:sp.start])
+		b.WriteString(Redacted)
+		last = sp.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // secretSpans finds the secrets of an input, whether or not it parses, so
