@@ -12,9 +12,9 @@ import (
 // it: reflection-free, it is several times faster than encoding/json.
 func (c *Config) appendJSON(b []byte) []byte {
 	b = append(b, `{"scheme":`...)
-	b = appendJSONString(b, c.Scheme)
+	b = AppendJSONString(b, c.Scheme)
 	b = append(b, `,"backend":`...)
-	b = appendJSONString(b, string(c.Backend))
+	b = AppendJSONString(b, string(c.Backend))
 	if c.TLS {
 		b = append(b, `,"tls":true`...)
 	}
@@ -26,7 +26,7 @@ func (c *Config) appendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, h)
+			b = AppendJSONString(b, h)
 		}
 		b = append(b, ']')
 	}
@@ -66,9 +66,9 @@ func (c *Config) appendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = AppendJSONString(b, k)
 			b = append(b, ':')
-			b = appendJSONString(b, c.Options[k])
+			b = AppendJSONString(b, c.Options[k])
 		}
 		b = append(b, '}')
 	}
@@ -82,7 +82,7 @@ func appendField(b []byte, key, v string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, key...)
 	b = append(b, '"', ':')
-	return appendJSONString(b, v)
+	return AppendJSONString(b, v)
 }
 
 func appendIntField(b []byte, key string, v *int) []byte {
@@ -95,10 +95,11 @@ func appendIntField(b []byte, key string, v *int) []byte {
 	return strconv.AppendInt(b, int64(*v), 10)
 }
 
-// appendJSONString appends s as a JSON string the way encoding/json does
-// with HTML escaping off: invalid UTF-8 becomes U+FFFD, U+2028 and U+2029
-// are escaped.
-func appendJSONString(b []byte, s string) []byte {
+// AppendJSONString appends s as a JSON string exactly as encoding/json
+// writes it with HTML escaping off (invalid UTF-8 becomes U+FFFD; U+2028 and
+// U+2029 are escaped): the string encoder of [Config.AppendJSON], for tools
+// that write JSON lines around configs, as the cacheurl command does.
+func AppendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0

@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +47,25 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		var back1, back2 any
 		if json.Unmarshal(viaMarshal, &back1) != nil || json.Unmarshal(want, &back2) != nil {
 			t.Errorf("invalid JSON: %s", viaMarshal)
+		}
+	}
+}
+
+// TestAppendJSONString: the string encoder writes what encoding/json writes
+// with HTML escaping off.
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", `q"uote\back`, "tab\tnl\ncr\r", "\b\f", "\x00\x01\x1f\x7f", "<&>",
+		"é✓𝟙", "\u2028\u2029", "bad\xffutf8\xe2\x9c", "\ufffd",
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(AppendJSONString(nil, s)); got != strings.TrimSuffix(want.String(), "\n") {
+			t.Errorf("AppendJSONString(%q) = %s, want %s", s, got, want.String())
 		}
 	}
 }

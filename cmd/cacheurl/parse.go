@@ -78,7 +78,7 @@ func (r *renderer) render(c core.Config) ([]byte, error) {
 		return r.buf.Bytes(), nil
 	case formatURL:
 		r.buf.Reset()
-		r.buf.Write(appendJSONString(r.buf.AvailableBuffer(), core.Format(c)))
+		r.buf.Write(core.AppendJSONString(r.buf.AvailableBuffer(), core.Format(c)))
 		return r.buf.Bytes(), nil
 	default:
 		r.buf.Reset()
@@ -109,7 +109,7 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 	case nil:
 		return append(b, "null"...), true
 	case string:
-		return appendJSONString(b, v), true
+		return core.AppendJSONString(b, v), true
 	case int:
 		return strconv.AppendInt(b, int64(v), 10), true
 	case int64:
@@ -120,7 +120,7 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, s)
+			b = core.AppendJSONString(b, s)
 		}
 		return append(b, ']'), true
 	case map[string]any:
@@ -135,7 +135,7 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = core.AppendJSONString(b, k)
 			b = append(b, ':')
 			if b, ok = appendJSONValue(b, v[k]); !ok {
 				return b, false
@@ -397,7 +397,7 @@ func batchLine(out []byte, r *renderer, line []byte, jsonInput bool) ([]byte, bo
 		u = redactInput(raw, c)
 	}
 	out = append(out, `{"url":`...)
-	out = appendJSONString(out, u)
+	out = core.AppendJSONString(out, u)
 	out = append(out, `,"result":`...)
 	out = append(out, res...)
 	out = append(out, "}\n"...)
@@ -436,12 +436,12 @@ func appendErrorLine(out []byte, url *string, kind, msg string) []byte {
 	if url == nil {
 		out = append(out, "null"...)
 	} else {
-		out = appendJSONString(out, *url)
+		out = core.AppendJSONString(out, *url)
 	}
 	out = append(out, `,"error":{"kind":`...)
-	out = appendJSONString(out, kind)
+	out = core.AppendJSONString(out, kind)
 	out = append(out, `,"message":`...)
-	out = appendJSONString(out, msg)
+	out = core.AppendJSONString(out, msg)
 	return append(out, "}}\n"...)
 }
 
@@ -548,56 +548,4 @@ func unquoteSimple(b []byte) (string, bool) {
 		}
 	}
 	return string(b), true
-}
-
-// appendJSONString appends s as a JSON string, as encoding/json does
-// without HTML escaping: invalid UTF-8 becomes U+FFFD, and U+2028 and
-// U+2029 are escaped.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < 0x80 {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == '\uFFFD' && n == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += n
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += n
-			start = i
-			continue
-		}
-		i += n
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
