@@ -3,6 +3,7 @@ package core
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kind is the kind of a parse error: one sentinel per kind, matched with
@@ -125,4 +126,69 @@ func (e *Error) Caret() string {
 
 func newError(kind *Kind, input string, off, length int, msg string) *Error {
 	return &Error{Kind: kind, Input: input, Offset: off, Length: length, Msg: msg}
+}
+
+// quoteShort quotes s for a message, shortening long values.
+func quoteShort(s string) string {
+	if len(s) > 64 {
+		cut := 60
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return strconv.Quote(s[:cut]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// error builds the *Error for the failure recorded in p, with the password
+// and credential options redacted from the echoed input.
+func (p *parser) error() error {
+	s := p.s
+	spans := secretSpans(s)
+	spans = mergeSpans(spans)
+	var b strings.Builder
+	last := 0
+	off, n := p.off, p.n
+	newOff, newN := -1, -1
+	msg := p.msg
+	for _, sp := range spans {
+		if sp.start < last {
+			continue
+		}
+		b.WriteString(s[last:sp.start])
+		if off >= last && off < sp.start {
+			newOff = b.Len() - (sp.start - off)
+		}
+		rstart := b.Len()
+		b.WriteString(Redacted)
+		// An error touching a secret points at the redacted text and does
+		// not quote what it found there.
+		if off < sp.end && off+max(n, 1) > sp.start {
+			if newOff < 0 {
+				newOff, newN = rstart, len(Redacted)
+			}
+			if !p.inPassword {
+				msg = p.kind.text + " in or near the password; percent-encode any ':', '/', '?', '#', '@' or '%' in a password (%3A %2F %3F %23 %40 %25)"
+				if p.kind == ErrFragment {
+					msg = "'#' in a password must be written %23"
+				}
+			}
+		}
+		last = sp.end
+	}
+	if newOff < 0 {
+		newOff = b.Len() + (off - last)
+	}
+	b.WriteString(s[last:])
+	input := b.String()
+	if newN < 0 {
+		newN = n
+	}
+	if newOff > len(input) {
+		newOff = len(input)
+	}
+	if newOff+newN > len(input) {
+		newN = len(input) - newOff
+	}
+	return newError(p.kind, input, newOff, newN, msg)
 }

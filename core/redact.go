@@ -1,0 +1,140 @@
+package core
+
+import (
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// mergeSpans sorts the (few) spans by start and merges overlapping ones, so
+// that no secret is left out because it overlaps another.
+func mergeSpans(spans []span) []span {
+	for i := 1; i < len(spans); i++ {
+		for j := i; j > 0 && spans[j].start < spans[j-1].start; j-- {
+			spans[j], spans[j-1] = spans[j-1], spans[j]
+		}
+	}
+	merged := spans[:0]
+	for _, sp := range spans {
+		if n := len(merged); n > 0 && sp.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, sp.end)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
+}
+
+// redactSecrets returns s with every secret secretSpans finds replaced by
+// [Redacted], for echoing text that may not parse.
+func redactSecrets(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, sp := range mergeSpans(secretSpans(s)) {
+		b.WriteString(s[last:sp.start])
+		b.WriteString(Redacted)
+		last = sp.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// secretSpans finds the secrets of an input, whether or not it parses, so
+// that error messages can redact them: the password of the authority (when
+// the authority has no '@', the likely password of a URL whose password has
+// an unescaped '/', '?' or '#': the text between the first ':' after "://"
+// and the last '@'), and the values of credential parameters.
+func secretSpans(s string) []span {
+	var spans []span
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	head := s[start:]
+	if i := strings.IndexByte(head, '?'); i >= 0 {
+		head = head[:i]
+	}
+	authority, _ := splitHead(head)
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		if colon := strings.IndexByte(authority[:at], ':'); colon >= 0 {
+			spans = append(spans, span{start + colon + 1, start + at})
+		}
+	} else if at := strings.LastIndexByte(s, '@'); at > start {
+		if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
+			spans = append(spans, span{start + colon + 1, at})
+		}
+	}
+	// Credential parameters, looked for after every '?' and '&' (not only
+	// the first '?': a password with a raw '?' moves the query's start).
+	for i := start; i < len(s); i++ {
+		if s[i] != '?' && s[i] != '&' {
+			continue
+		}
+		field := s[i+1:]
+		if j := strings.IndexByte(field, '&'); j >= 0 {
+			field = field[:j]
+		}
+		if name, val, ok := strings.Cut(field, "="); ok && val != "" {
+			if n, bad, _ := unescape(name, true); bad < 0 && IsCredentialOption(strings.ToLower(n)) {
+				vo := i + 1 + len(name) + 1
+				spans = append(spans, span{vo, vo + len(val)})
+			}
+		}
+	}
+	return spans
+}
+
+// Redacted is what every printed form shows instead of a secret.
+const Redacted = "xxxxx"
+
+// IsCredentialOption reports whether an option carries a secret and is
+// therefore redacted: "password" and every name ending in "_password"
+// (sentinel_password, ...).
+func IsCredentialOption(name string) bool {
+	return name == "password" || strings.HasSuffix(name, "_password")
+}
+
+// Redact returns a copy of c with the password and every credential-bearing
+// option replaced by [Redacted]. The copy shares nothing with c.
+func (c Config) Redact() Config {
+	r := c.clone()
+	if r.Password != "" {
+		r.Password = Redacted
+	}
+	for k := range r.Options {
+		if IsCredentialOption(k) {
+			r.Options[k] = Redacted
+		}
+	}
+	return r
+}
+
+// Redacted returns the canonical URL of c ([Format]) with the password and
+// credential options shown as [Redacted]. It is the form for people and logs.
+func (c Config) Redacted() string { return Format(c.Redact()) }
+
+// String returns [Config.Redacted], so %v and %+v never print the password.
+func (c Config) String() string { return c.Redacted() }
+
+// GoString makes %#v print the redacted URL too.
+func (c Config) GoString() string { return "core.Config(" + strconv.Quote(c.Redacted()) + ")" }
+
+// LogValue implements [slog.LogValuer]: a group with the redacted URL and the
+// main structured fields, never the password.
+func (c Config) LogValue() slog.Value {
+	attrs := make([]slog.Attr, 0, 6)
+	attrs = append(attrs, slog.String("url", c.Redacted()), slog.String("backend", string(c.Backend)))
+	if c.Topology != "" {
+		attrs = append(attrs, slog.String("topology", string(c.Topology)))
+	}
+	if len(c.Hosts) > 0 {
+		attrs = append(attrs, slog.String("hosts", strings.Join(c.Hosts, ",")))
+	}
+	if c.Socket != "" {
+		attrs = append(attrs, slog.String("socket", c.Socket))
+	}
+	if c.TTL.IsSet() {
+		attrs = append(attrs, slog.String("ttl", c.TTL.String()))
+	}
+	return slog.GroupValue(attrs...)
+}
