@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -232,4 +233,9 @@ func TestMemcached(t *testing.T) {
 			t.Errorf("Get(%q) = %v, want ErrInvalidKey", k, err)
 		}
 	}
+}
+
+func TestRedisCluster(t *testing.T) {
+	cl := redisserver.StartCluster(t, 3)
+	conformance(t, "redis+cluster://"+strings.Join(cl.Addrs, ",")+"?key_prefix=app")
 }
