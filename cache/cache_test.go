@@ -239,3 +239,8 @@ func TestRedisCluster(t *testing.T) {
 	cl := redisserver.StartCluster(t, 3)
 	conformance(t, "redis+cluster://"+strings.Join(cl.Addrs, ",")+"?key_prefix=app")
 }
+
+func TestRedisSocket(t *testing.T) {
+	s := redisserver.Start(t, redisserver.Config{Socket: true})
+	conformance(t, "redis://"+s.Socket+"/1")
+}
