@@ -244,3 +244,22 @@ func TestRedisSocket(t *testing.T) {
 	s := redisserver.Start(t, redisserver.Config{Socket: true})
 	conformance(t, "redis://"+s.Socket+"/1")
 }
+
+// TestMemcachedOver30Days: memcached reads an expiry above 30 days as an
+// absolute Unix time, so a 40-day TTL sent as seconds would be in 1970 and
+// expire at once; the entry being readable shows the absolute form was sent.
+func TestMemcachedOver30Days(t *testing.T) {
+	s := memcachedserver.Start(t)
+	ctx := context.Background()
+	c, err := cache.Open(ctx, s.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Set(ctx, "long", []byte("v"), cache.WithTTL(core.TTLSeconds(40*24*3600))); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Get(ctx, "long"); err != nil || string(v) != "v" {
+		t.Fatalf("Get after a 40-day Set = %q, %v", v, err)
+	}
+}
