@@ -80,6 +80,9 @@ type Error struct {
 	Offset, Length int
 	// Msg says what is wrong and how to fix it.
 	Msg string
+	// Key is the key path of the offending value in a structured config
+	// ("cache.ttl", "caches.sessions.hosts[1]"), "" for a plain URL.
+	Key string
 }
 
 // Error returns `cacheurl: <message> (in "<redacted input>")`.
