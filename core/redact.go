@@ -65,20 +65,33 @@ func secretSpans(s string) []span {
 		}
 	}
 	// Credential parameters, looked for after every '?' and '&' (not only
-	// the first '?': a password with a raw '?' moves the query's start).
+	// the first '?': a password with a raw '?' moves the query's start). A
+	// name ends at the first '=', '&' or '?', so the scan is linear; a value
+	// runs to the next '&'.
+	nextAmp := -1
 	for i := start; i < len(s); i++ {
 		if s[i] != '?' && s[i] != '&' {
 			continue
 		}
-		field := s[i+1:]
-		if j := strings.IndexByte(field, '&'); j >= 0 {
-			field = field[:j]
+		j := i + 1
+		for j < len(s) && s[j] != '=' && s[j] != '&' && s[j] != '?' {
+			j++
 		}
-		if name, val, ok := strings.Cut(field, "="); ok && val != "" {
-			if n, bad, _ := unescape(name, true); bad < 0 && IsCredentialOption(strings.ToLower(n)) {
-				vo := i + 1 + len(name) + 1
-				spans = append(spans, span{vo, vo + len(val)})
+		if j >= len(s) || s[j] != '=' {
+			continue
+		}
+		name := s[i+1 : j]
+		if nextAmp < j {
+			nextAmp = len(s)
+			if k := strings.IndexByte(s[j:], '&'); k >= 0 {
+				nextAmp = j + k
 			}
+		}
+		if nextAmp == j+1 {
+			continue
+		}
+		if n, bad, _ := unescape(name, true); bad < 0 && IsCredentialOption(n) {
+			spans = append(spans, span{j + 1, nextAmp})
 		}
 	}
 	return spans
@@ -87,11 +100,42 @@ func secretSpans(s string) []span {
 // Redacted is what every printed form shows instead of a secret.
 const Redacted = "xxxxx"
 
+// credentialWords are the option names that carry a secret; a name ending
+// in '_' followed by one of them does too.
+var credentialWords = [...]string{"password", "passwd", "pwd", "secret", "token", "auth",
+	"credentials", "api_key", "apikey", "access_key", "secret_key", "private_key"}
+
 // IsCredentialOption reports whether an option carries a secret and is
-// therefore redacted: "password" and every name ending in "_password"
-// (sentinel_password, ...).
+// therefore redacted. The name is compared case-insensitively with password,
+// passwd, pwd, secret, token, auth, credentials, api_key, apikey, access_key,
+// secret_key and private_key, and also matches when it ends in '_' followed
+// by one of them (sentinel_password, auth_token).
 func IsCredentialOption(name string) bool {
-	return name == "password" || strings.HasSuffix(name, "_password")
+	for _, w := range credentialWords {
+		if len(name) == len(w) && strings.EqualFold(name, w) {
+			return true
+		}
+		if n := len(name) - len(w); n > 0 && name[n-1] == '_' && strings.EqualFold(name[n:], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// validOptionName reports whether name is [A-Za-z0-9_.-]+. The printed forms
+// treat the value of any other name (only a hand-built value has one) as a
+// secret.
+func validOptionName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Redact returns a copy of c with the password and every credential-bearing
@@ -102,7 +146,7 @@ func (c Config) Redact() Config {
 		r.Password = Redacted
 	}
 	for k := range r.Options {
-		if IsCredentialOption(k) {
+		if IsCredentialOption(k) || !validOptionName(k) {
 			r.Options[k] = Redacted
 		}
 	}
