@@ -5,12 +5,12 @@ type KeyType uint8
 
 // The key types of the structured layout.
 const (
-	KeyString   KeyType = iota + 1 // a string (scheme, master, username, password, key_prefix, ...)
-	KeyBool                        // tls
-	KeyInt                         // db, version, max_entries, cull_frequency
-	KeyTTL                         // ttl: seconds, a Go duration of whole seconds, or never
-	KeyHosts                       // hosts: a list of "host:port" strings
-	KeyOptions                     // options: a map of option names to string values
+	KeyString  KeyType = iota + 1 // a string (scheme, master, username, password, key_prefix, ...)
+	KeyBool                       // tls
+	KeyInt                        // db, version, max_entries, cull_frequency
+	KeyTTL                        // ttl: seconds, a Go duration of whole seconds, or never
+	KeyHosts                      // hosts: a list of "host:port" strings
+	KeyOptions                    // options: a map of option names to string values
 )
 
 // String returns the JSON Schema type name of t.
