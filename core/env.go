@@ -175,7 +175,7 @@ func envValue(getenv func(string) string, name string) (v, source string, err er
 func readSecretFile(fileVar, path string) (string, error) {
 	fail := func(kind *Kind, what string, cause error) error {
 		return &EnvError{Var: fileVar, Path: path, cause: cause,
-			Err: newError(kind, "", 0, 0, fileVar+" names the file "+quoteShort(path)+", which "+what)}
+			Err: newError(kind, "", 0, 0, "the file "+quoteShort(path)+" "+what)}
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -184,7 +184,7 @@ func TestEnvURLErrors(t *testing.T) {
 		{"file too long", map[string]string{"CACHE_URL_FILE": f("long")}, "", ErrTooLong, nil,
 			"CACHE_URL_FILE", f("long"), []string{"longer than 65536 bytes"}},
 		{"password file missing", map[string]string{"CACHE_URL": "redis://h", "CACHE_PASSWORD_FILE": f("missing")}, "", ErrInvalidPath, fs.ErrNotExist,
-			"CACHE_PASSWORD_FILE", f("missing"), []string{"CACHE_PASSWORD_FILE names the file"}},
+			"CACHE_PASSWORD_FILE", f("missing"), []string{"CACHE_PASSWORD_FILE: cacheurl: the file "}},
 		{"both password variables", map[string]string{"CACHE_URL": "redis://h", "CACHE_PASSWORD": testPW, "CACHE_PASSWORD_FILE": f("pw")}, "", ErrDuplicateParameter, nil,
 			"CACHE_PASSWORD", "", []string{"CACHE_PASSWORD and CACHE_PASSWORD_FILE are both set"}},
 		{"password twice", map[string]string{"CACHE_URL": "redis://:" + testPW + "@h", "CACHE_PASSWORD_FILE": f("pw")}, "", ErrDuplicateParameter, nil,
@@ -309,7 +309,7 @@ func TestNamedFromEnvFiles(t *testing.T) {
 		{"password file of no URL", []string{"X_CACHE_PASSWORD_FILE=" + f("pw")}, DefaultURL, ErrNotSet, "X_CACHE_URL", "x", "but X_CACHE_PASSWORD_FILE is"},
 		{"variable and file", []string{"X_CACHE_URL=dummy://", "X_CACHE_URL_FILE=" + f("sessions")}, DefaultURL, ErrDuplicateParameter, "X_CACHE_URL", "x", "X_CACHE_URL and X_CACHE_URL_FILE are both set"},
 		{"two names of one cache", []string{"FOO_CACHE_URL=dummy://", "foo_CACHE_URL_FILE=" + f("sessions")}, DefaultURL, ErrDuplicateParameter, "foo_CACHE_URL", "foo", "is set by both FOO_CACHE_URL and foo_CACHE_URL"},
-		{"missing file", []string{"Y_CACHE_URL_FILE=" + f("missing")}, DefaultURL, ErrInvalidPath, "Y_CACHE_URL_FILE", "y", "Y_CACHE_URL_FILE names the file"},
+		{"missing file", []string{"Y_CACHE_URL_FILE=" + f("missing")}, DefaultURL, ErrInvalidPath, "Y_CACHE_URL_FILE", "y", "Y_CACHE_URL_FILE: cacheurl: the file "},
 		{"strict default", []string{"Y_CACHE_URL=dummy://"}, "", ErrNotSet, "CACHE_URL", "default", "CACHE_URL environment variable is not set"},
 		{"first in variable order", []string{"B_CACHE_URL_FILE=" + f("missing"), "A_CACHE_URL=nope://"}, DefaultURL, ErrUnknownScheme, "A_CACHE_URL", "a", "unknown scheme"},
 	}
