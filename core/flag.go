@@ -16,7 +16,7 @@ package core
 // with a pointer field they have not allocated.
 func errNilConfig() error {
 	return newError(ErrInvalidParameter, "", 0, 0,
-		"cannot decode into a nil *core.Config: allocate it first (new(core.Config)) or use a core.Config field")
+		"cannot decode into a nil *core.Config: allocate it first (new(core.Config))")
 }
 
 // Set implements flag.Value (and pflag.Value): it parses s with [Parse] and
