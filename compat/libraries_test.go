@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -131,7 +132,7 @@ func libraries() []*library {
 			how:    "`env:\"CACHE_URL\"` on a `*core.Config` field allocated before `ReadEnv` (`UnmarshalText`)",
 			decode: decodeCleanenv, valueField: false, pointerField: true, echoes: false,
 			valueNote:   "no: cleanenv walks a struct field as a nested config and never calls its `UnmarshalText`; the field stays empty, `env-default` ignored",
-			pointerNote: "yes, when allocated first (`Cache: new(core.Config)`); a nil one is cacheurl's error, not a panic",
+			pointerNote: "yes, when allocated first, holding the default (cleanenv ignores `env-default` on it); a nil one is cacheurl's error, not a panic",
 			nilPointer:  nilCleanenv,
 			safe:        "as is, with an allocated `*core.Config` field",
 		},
@@ -506,4 +507,64 @@ func helpUrfave(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestCleanenvPattern runs the cleanenv pattern of docs/libraries.md: a
+// *core.Config field allocated with the default before ReadEnv (cleanenv
+// ignores env-default on a field that is not zero, and leaves an allocated
+// zero Config empty when the variable is unset).
+func TestCleanenvPattern(t *testing.T) {
+	t.Setenv("CACHE_URL", "")
+	os.Unsetenv("CACHE_URL") // t.Setenv restores it
+	var cfg struct {
+		Cache *core.Config `env:"CACHE_URL"`
+	}
+	def, err := core.Parse(core.DefaultURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Cache = &def
+	if err := cleanenv.ReadEnv(&cfg); err != nil || cfg.Cache.Backend != core.BackendLocmem {
+		t.Errorf("default: %v %v", cfg.Cache, err)
+	}
+	t.Setenv("CACHE_URL", validURL)
+	if err := cleanenv.ReadEnv(&cfg); err != nil || !reflect.DeepEqual(*cfg.Cache, want(t)) {
+		t.Errorf("set: %v %v", cfg.Cache, err)
+	}
+	// What the pattern avoids: env-default is ignored on an allocated field.
+	t.Setenv("CACHE_URL", "")
+	os.Unsetenv("CACHE_URL")
+	var ignored struct {
+		Cache *core.Config `env:"CACHE_URL" env-default:"locmem://"`
+	}
+	ignored.Cache = new(core.Config)
+	if err := cleanenv.ReadEnv(&ignored); err != nil || ignored.Cache.Scheme != "" {
+		t.Errorf("env-default on an allocated field: %v %v (cleanenv changed: update docs/libraries.md)", ignored.Cache, err)
+	}
+}
+
+// TestFlagPattern runs the flag pattern of docs/libraries.md: the default
+// from core.FromEnv (password from CACHE_PASSWORD_FILE), -help redacted.
+func TestFlagPattern(t *testing.T) {
+	pwFile := t.TempDir() + "/cache_password"
+	if err := os.WriteFile(pwFile, []byte(pw+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CACHE_URL", "redis://cache:6380/1?timeout=60")
+	t.Setenv("CACHE_PASSWORD_FILE", pwFile)
+	cfg, err := core.FromEnv("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var help bytes.Buffer
+	fs := flag.NewFlagSet("app", flag.ContinueOnError)
+	fs.SetOutput(&help)
+	fs.Var(&cfg, "cache-url", "cache `URL` (default: $CACHE_URL); no password here")
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	fs.PrintDefaults()
+	if !reflect.DeepEqual(cfg, want(t)) || strings.Contains(help.String(), pw) || !strings.Contains(help.String(), "redis://:xxxxx@cache:6380/1") {
+		t.Errorf("config %v, help:\n%s", cfg, help.String())
+	}
 }

@@ -148,3 +148,33 @@ func TestSchema(t *testing.T) {
 		t.Error("not a draft 2020-12 schema")
 	}
 }
+
+// TestSchemaCaches checks $defs/caches, the map of named caches that an
+// application's schema references.
+func TestSchemaCaches(t *testing.T) {
+	f, err := os.Open(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("cache.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("cache.schema.json#/$defs/caches")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(instance(t, `{default: "redis://cache", Sessions: {url: "memcached://m", ttl: 60}}`)); err != nil {
+		t.Errorf("caches: %v", err)
+	}
+	for _, bad := range []string{`{sessions: 5}`, `{sessions: {ttl: true}}`, `[redis://a]`} {
+		if err := s.Validate(instance(t, bad)); err == nil {
+			t.Errorf("caches %s validates", bad)
+		}
+	}
+}
