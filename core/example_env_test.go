@@ -54,3 +54,24 @@ func ExampleNamedEnvURLs() {
 	// default CACHE_URL locmem://
 	// sessions SESSIONS_CACHE_URL redis://:s3cret@cache/2
 }
+
+func ExamplePasswordEnv() {
+	for _, name := range []string{"CACHE_URL", "SESSIONS_CACHE_URL", "REDIS_URL"} {
+		fmt.Printf("%s: %q\n", name, core.PasswordEnv(name))
+	}
+	// Output:
+	// CACHE_URL: "CACHE_PASSWORD"
+	// SESSIONS_CACHE_URL: "SESSIONS_CACHE_PASSWORD"
+	// REDIS_URL: ""
+}
+
+func ExampleConfig_EnvDecode() {
+	// go-envconfig calls EnvDecode; its error is cacheurl's, redacted.
+	var c core.Config
+	err := c.EnvDecode("redis://:s3cret@cache:99999/0")
+	fmt.Println(errors.Is(err, core.ErrInvalidPort), err)
+	fmt.Println(c.Type())
+	// Output:
+	// true cacheurl: port "99999" must be a number from 1 to 65535 (in "redis://:xxxxx@cache:99999/0")
+	// url
+}
