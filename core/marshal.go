@@ -15,8 +15,12 @@ func (c Config) MarshalText() ([]byte, error) {
 	return []byte(Format(n)), nil
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler] with [Parse].
+// UnmarshalText implements [encoding.TextUnmarshaler] with [Parse]. A nil c
+// is an error, not a panic.
 func (c *Config) UnmarshalText(text []byte) error {
+	if c == nil {
+		return errNilConfig()
+	}
 	p, err := Parse(string(text))
 	if err != nil {
 		return err
@@ -43,6 +47,9 @@ func (c Config) AppendJSON(b []byte) []byte { return c.appendJSON(b) }
 // UnmarshalJSON accepts either the structured object or a URL string.
 // An object is checked and normalised with [Config.Normalize].
 func (c *Config) UnmarshalJSON(data []byte) error {
+	if c == nil {
+		return errNilConfig()
+	}
 	trimmed := strings.TrimSpace(string(data))
 	if strings.HasPrefix(trimmed, `"`) {
 		var s string

@@ -1,9 +1,8 @@
 package koanfprovider
 
 import (
+	"errors"
 	"os"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/cacheurl/cacheurl/core"
@@ -16,7 +15,8 @@ type EnvProvider struct {
 	opt   Opt
 }
 
-// Env returns a koanf provider for the environment, following SPEC.md §6:
+// Env returns a koanf provider for the environment, with the rules of
+// [core.EnvURL] and [core.NamedEnvURLs]:
 //
 //   - By default Read parses CACHE_URL (opt.Env) into cache.* (opt.Prefix).
 //     An unset or empty variable means locmem:// (opt.Default), or, with
@@ -27,6 +27,12 @@ type EnvProvider struct {
 //     is always present, as in [core.NamedFromEnv]. Variables that are set
 //     but empty are skipped, and two variables naming one cache
 //     (FOO_CACHE_URL and foo_CACHE_URL) are an error.
+//   - Secrets from files: CACHE_URL_FILE (and <NAME>_CACHE_URL_FILE) names a
+//     file whose content, trimmed, is the URL; CACHE_PASSWORD[_FILE] (and
+//     <NAME>_CACHE_PASSWORD[_FILE]) gives the password of a URL that has
+//     none. A variable and its _FILE twin both set, a URL with a password
+//     and a password variable, and a file that cannot be read are errors
+//     naming the variable (and the path), never the file's content.
 //
 // Each cache's keys include the URL as the url key. delim nests the prefix
 // as in koanf's own providers.
@@ -45,92 +51,78 @@ func (p *EnvProvider) Read() (map[string]any, error) {
 	}
 	prefix := p.opt.prefix()
 	name := p.opt.env()
+	def := p.opt.defaultURL()
+	if p.opt.Strict {
+		def = ""
+	}
 	if !p.opt.Named {
-		v := lookupEnv(environ(), name)
-		m, err := p.load(prefix, name, v)
+		vars := environ()
+		url, source, err := core.EnvURL(func(k string) string { return lookupEnv(vars, k) }, name, def)
+		if err == nil && url == "" {
+			err = &core.Error{Kind: core.ErrNotSet, Msg: name + " environment variable is not set"}
+		}
 		if err != nil {
-			return nil, err
+			return nil, &Error{Key: prefix, Err: err}
+		}
+		m, err := load(orName(source, name), url)
+		if err != nil {
+			return nil, &Error{Key: prefix, Err: err}
 		}
 		return nest(prefix, p.delim, m), nil
 	}
-	caches, err := p.readNamed(environ(), prefix, name)
+	out := map[string]any{}
+	var key string
+	err := namedEnv(environ(), name, def, func(e core.EnvCache) error {
+		key = joinPath(p.delim, prefix, e.Name)
+		m, err := load(orName(e.Source, e.Var), e.URL)
+		out[e.Name] = m
+		return err
+	})
 	if err != nil {
-		return nil, err
+		var ee *core.EnvError
+		if errors.As(err, &ee) && ee.Cache != "" {
+			key = joinPath(p.delim, prefix, ee.Cache)
+		}
+		return nil, &Error{Key: key, Err: err}
 	}
-	return nest(prefix, p.delim, caches), nil
+	return nest(prefix, p.delim, out), nil
+}
+
+// namedEnv is core.NamedEnvURLs, calling each for every cache in order.
+func namedEnv(environ []string, name, def string, each func(core.EnvCache) error) error {
+	caches, err := core.NamedEnvURLs(environ, name, def)
+	if err != nil {
+		return err
+	}
+	for _, e := range caches {
+		if err := each(e); err != nil {
+			var ee *core.EnvError
+			if errors.As(err, &ee) {
+				ee.Cache = e.Name
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // ReadBytes is not supported: it returns [ErrNotSupported].
 func (p *EnvProvider) ReadBytes() ([]byte, error) { return nil, ErrNotSupported }
 
-// load parses the value v of the variable name (the default when it is
-// blank) into the keys of the cache at key path key.
-func (p *EnvProvider) load(key, name, v string) (map[string]any, error) {
-	if strings.TrimSpace(v) == "" {
-		if p.opt.Strict {
-			return nil, &Error{Key: key, Err: &core.Error{Kind: core.ErrNotSet, Msg: name + " environment variable is not set"}}
-		}
-		v = p.opt.defaultURL()
-	}
-	c, err := core.Parse(v)
+// load parses url, read from the variable name, into the keys of a cache.
+func load(name, url string) (map[string]any, error) {
+	c, err := core.Parse(url)
 	if err != nil {
-		return nil, &Error{Key: key, Err: &core.EnvError{Var: name, Err: err}}
+		return nil, &core.EnvError{Var: name, Err: err}
 	}
-	return withURL(c, strings.TrimSpace(v)), nil
+	return withURL(c, strings.TrimSpace(url)), nil
 }
 
-// readNamed reads the named caches: name is the default cache's variable,
-// and <NAME>_<name> the variable of the cache <name>.
-func (p *EnvProvider) readNamed(environ []string, prefix, name string) (map[string]any, error) {
-	suffix := "_" + name
-	vars := map[string]string{}
-	for _, kv := range environ {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			continue
-		}
-		if k == name || (strings.HasSuffix(k, suffix) && len(k) > len(suffix)) {
-			vars[k] = v
-		}
+func orName(source, name string) string {
+	if source == "" {
+		return name
 	}
-	names := make([]string, 0, len(vars))
-	for k := range vars {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	out := make(map[string]any, len(names)+1)
-	from := map[string]string{}
-	for _, k := range names {
-		v := vars[k]
-		cache := DefaultName
-		if k != name {
-			cache = strings.ToLower(strings.TrimSuffix(k, suffix))
-		}
-		if strings.TrimSpace(v) == "" {
-			continue
-		}
-		key := joinPath(p.delim, prefix, cache)
-		if prev, dup := from[cache]; dup {
-			return nil, &Error{Key: key, Err: &core.EnvError{Var: k, Err: &core.Error{
-				Kind: core.ErrDuplicateParameter,
-				Msg:  "cache " + strconv.Quote(cache) + " is set by both " + prev + " and " + k,
-			}}}
-		}
-		m, err := p.load(key, k, v)
-		if err != nil {
-			return nil, err
-		}
-		from[cache] = k
-		out[cache] = m
-	}
-	if _, ok := out[DefaultName]; !ok {
-		m, err := p.load(joinPath(p.delim, prefix, DefaultName), name, "")
-		if err != nil {
-			return nil, err
-		}
-		out[DefaultName] = m
-	}
-	return out, nil
+	return source
 }
 
 // lookupEnv returns the value of the variable name in environ (the last one

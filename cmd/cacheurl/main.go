@@ -182,6 +182,9 @@ func usageError(e *env, fs *flag.FlagSet, c command, err error) int {
 		writeUsage(e.stdout, fs, c)
 		return exitOK
 	}
+	if reportEnvError(e, err) {
+		return exitFail
+	}
 	fmt.Fprintf(e.stderr, "cacheurl %s: %v\nUsage: cacheurl %s\nRun \"cacheurl help %s\" for the flags.\n", c.name, err, c.usage, c.name)
 	return exitUsage
 }

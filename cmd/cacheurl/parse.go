@@ -224,7 +224,9 @@ func checkChoices(format, input string, pos []string) error {
 }
 
 // urlFromArgs returns the URL to read: the argument (decoded from JSON with
-// --input json), or $CACHE_URL, or locmem:// when that is unset or empty.
+// --input json), or $CACHE_URL (or the file $CACHE_URL_FILE names, with the
+// password of $CACHE_PASSWORD[_FILE]), or locmem:// when that is unset or
+// empty. An error of the environment is a *core.EnvError.
 // source names where a URL from the environment came from, for messages.
 func urlFromArgs(e *env, pos []string, jsonInput bool) (raw, source string, err error) {
 	if len(pos) == 1 {
@@ -237,10 +239,19 @@ func urlFromArgs(e *env, pos []string, jsonInput bool) (raw, source string, err 
 		}
 		return raw, "", nil
 	}
-	if v := e.getenv(core.DefaultEnv); strings.TrimSpace(v) != "" {
-		return v, core.DefaultEnv, nil
+	// CACHE_URL, CACHE_URL_FILE and CACHE_PASSWORD[_FILE], by core's rules.
+	return core.EnvURL(e.getenv, core.DefaultEnv, core.DefaultURL)
+}
+
+// reportEnvError prints err and reports true when it is an error of the
+// environment (CACHE_URL_FILE unreadable, ...), not of the arguments.
+func reportEnvError(e *env, err error) bool {
+	var ee *core.EnvError
+	if !errors.As(err, &ee) {
+		return false
 	}
-	return core.DefaultURL, "", nil
+	printError(e.stderr, err, ee.Var)
+	return true
 }
 
 // printError writes a failure for people: the message and, for a
