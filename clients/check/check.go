@@ -140,7 +140,7 @@ func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) er
 	res.Target = goredis.Describe(cfg)
 	var gopts []goredis.Option
 	if o.allowUnknown {
-		gopts = append(gopts, goredis.AllowUnknown())
+		gopts = append(gopts, goredis.AllowUnknownOptions())
 	}
 	// The check's deadline must bound every command, so the client honours
 	// the context (go-redis ignores context deadlines unless asked), and a
