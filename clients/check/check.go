@@ -298,6 +298,12 @@ func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) er
 		return configError(err)
 	}
 	boundRedis(ctx, uo, cfg.Options)
+	// Every connection the client opens, to the servers or the sentinels,
+	// is closed when the check ends: go-redis's dial goroutines, which it
+	// does not stop on Close, then end at once too.
+	done, cancel := context.WithCancel(ctx)
+	defer cancel()
+	uo.Dialer = boundedDialer(done, uo.DialTimeout, uo.TLSConfig)
 	client := redis.NewUniversalClient(uo)
 	defer client.Close()
 	start := time.Now()
@@ -342,6 +348,33 @@ func boundRedis(ctx context.Context, uo *redis.UniversalOptions, urlOptions map[
 	}
 	if _, ok := urlOptions["dialer_retries"]; !ok {
 		uo.DialerRetries = 1
+	}
+}
+
+// boundedDialer dials as go-redis's own dialer does (TCP or unix, then TLS
+// when tlsConfig is set), but within done as well as the dial's context,
+// and closes the connection when done ends.
+func boundedDialer(done context.Context, timeout time.Duration, tlsConfig *tls.Config) func(context.Context, string, string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(done, cancel)
+		defer stop()
+		d := net.Dialer{Timeout: timeout}
+		conn, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if tlsConfig != nil {
+			tc := tls.Client(conn, tlsConfig)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				conn.Close()
+				return nil, err
+			}
+			conn = tc
+		}
+		context.AfterFunc(done, func() { conn.Close() })
+		return conn, nil
 	}
 }
 
