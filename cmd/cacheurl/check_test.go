@@ -245,7 +245,6 @@ var checkGoldenTests = []struct {
 // checkAddrs maps the documented addresses to the test servers' real ones.
 type checkAddrs struct {
 	pairs [][2]string // documented, real
-	start time.Time
 }
 
 // checkServers starts the servers the check examples talk to: redis with
