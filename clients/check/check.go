@@ -1,14 +1,39 @@
 // Package check proves a CACHE_URL against the live server: it builds the
-// client the URL describes (clients/goredis, clients/gomemcache,
-// clients/lru), connects with a timeout, and does a real round trip — PING
-// and SET/GET/DEL of a random key for redis, set/get/delete and the version
-// command for memcached, add/get/remove for locmem — reporting the server
-// version and the latency. It is what `cacheurl check` runs.
+// client the URL describes (clients/goredis, clients/gomemcache, or an
+// in-process cache for locmem:// and dummy://), connects, and does a real
+// round trip — PING and SET/GET/DEL of a random key for redis, the version
+// command and set/get/delete for memcached, add/get/remove for locmem —
+// reporting the server version and the latency. It is what `cacheurl check`
+// runs.
 //
-// Failures are *Error values whose Kind says what went wrong ([ErrRefused],
-// [ErrAuth], [ErrTLS], [ErrTimeout], [ErrResolve], [ErrNoClient],
-// [ErrConfig], [ErrRoundTrip], [ErrFailed]) with a message saying what to do
-// about it; no message contains the password.
+// The config is routed by its scheme (a Config with only Scheme and Hosts
+// set works) after [core.Config.Normalize] has checked it.
+//
+// # Time
+//
+// The context's deadline ([DefaultTimeout] when it has none) bounds the
+// whole check, for every topology: the client's dial, read, write and pool
+// timeouts are capped at the time left, so a Sentinel or a server that
+// accepts and never answers fails when the deadline passes, not after
+// go-redis's own 5-second dial timeout. A check fails fast: go-redis's
+// retries are off (max_retries=-1, one dial attempt) unless the URL sets
+// them. When Run returns, the client it built is closed: no goroutine and
+// no connection is left behind.
+//
+// [Wait] repeats the check with backoff until it succeeds or the context
+// ends, for a program that must wait until its cache is up.
+//
+// # Errors
+//
+// Failures are [*Error] values whose Kind says what happened ([ErrRefused],
+// [ErrTimeout], [ErrResolve], [ErrAuth], [ErrDenied], [ErrTLS],
+// [ErrUnknownMaster], [ErrMismatch], [ErrLoading], [ErrConfig],
+// [ErrNoClient], [ErrRoundTrip], [ErrFailed]); the message says what to do
+// about it, in memcached's terms for memcached. A failure at a master or
+// node other than the ones in the URL (the master a Sentinel reported, a
+// cluster node from the slot map) names that address. No message contains a
+// secret of the config: the password and every credential option are
+// removed from whatever a server or client library said (see [Error]).
 package check
 
 import (
@@ -27,7 +52,10 @@ import (
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
+	lrucache "github.com/hashicorp/golang-lru/v2"
+	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/gomemcache"
 	"github.com/cacheurl/cacheurl/clients/goredis"
 	"github.com/cacheurl/cacheurl/clients/lru"
@@ -57,53 +85,115 @@ type Result struct {
 	RoundTrip time.Duration
 	// Note is an extra remark ("dummy:// stores nothing").
 	Note string
+	// Attempts is the number of checks made: 1 for Run, more when Wait
+	// had to retry.
+	Attempts int
 }
 
-// Kinds of failure, matched with errors.Is.
+// Kind is the kind of a failed check, matched with errors.Is.
+type Kind struct {
+	code, text string
+}
+
+// Error returns the kind's short description ("connection refused").
+func (k *Kind) Error() string { return k.text }
+
+// Code returns a stable snake_case identifier ("refused"), for
+// machine-readable output (cacheurl check --json).
+func (k *Kind) Code() string { return k.code }
+
+// Kinds of failure.
 var (
-	ErrRefused   = errors.New("connection refused")
-	ErrAuth      = errors.New("authentication failed")
-	ErrTLS       = errors.New("TLS handshake failed")
-	ErrTimeout   = errors.New("timed out")
-	ErrResolve   = errors.New("host not found")
-	ErrNoClient  = errors.New("no Go client for this backend")
-	ErrConfig    = errors.New("the URL cannot be used by the Go client")
-	ErrRoundTrip = errors.New("round trip returned the wrong value")
-	ErrFailed    = errors.New("check failed")
+	// ErrRefused: nothing listens at the address (or the unix socket does
+	// not exist).
+	ErrRefused = &Kind{"refused", "connection refused"}
+	// ErrTimeout: no answer before the deadline.
+	ErrTimeout = &Kind{"timeout", "timed out"}
+	// ErrResolve: a host name does not resolve.
+	ErrResolve = &Kind{"resolve", "host not found"}
+	// ErrAuth: the server rejected the credentials, or the user may not
+	// run the check's commands.
+	ErrAuth = &Kind{"auth", "authentication failed"}
+	// ErrDenied: the server refuses connections by policy: redis in
+	// protected mode (-DENIED).
+	ErrDenied = &Kind{"denied", "connection denied by the server"}
+	// ErrTLS: the TLS handshake failed, or the port does not speak TLS.
+	ErrTLS = &Kind{"tls", "TLS handshake failed"}
+	// ErrUnknownMaster: the Sentinels answered but know no master of that
+	// name.
+	ErrUnknownMaster = &Kind{"unknown_master", "unknown sentinel master"}
+	// ErrMismatch: the server is not what the URL says: another protocol
+	// (a redis URL at a memcached port), not a cluster node, fewer
+	// databases than the db.
+	ErrMismatch = &Kind{"mismatch", "the server is not what the URL says"}
+	// ErrLoading: the server is up but still loading its dataset.
+	ErrLoading = &Kind{"loading", "the server is loading its dataset"}
+	// ErrConfig: the config cannot be used by the Go client (an unknown
+	// option, a hand-built config that Normalize rejects). Err is the
+	// client package's or core's error.
+	ErrConfig = &Kind{"config", "the URL cannot be used by the Go client"}
+	// ErrNoClient: a Django backend with no Go client (file://, db://,
+	// uwsgicache://): there is nothing to connect to.
+	ErrNoClient = &Kind{"no_client", "no Go client for this backend"}
+	// ErrRoundTrip: the server answered, but reading the test key back did
+	// not return what was stored.
+	ErrRoundTrip = &Kind{"round_trip", "round trip returned the wrong value"}
+	// ErrFailed: any other failure (the connection closed, an unexpected
+	// reply).
+	ErrFailed = &Kind{"failed", "check failed"}
 )
 
 // Error is a failed check.
 type Error struct {
-	// Kind is one of the Err* sentinels.
-	Kind error
-	// Target is where the check tried to connect.
+	// Kind is one of the Err* kinds.
+	Kind *Kind
+	// Target is where the check tried to connect ("127.0.0.1:6379 db 0",
+	// "master mymaster at 10.0.0.5:6379 (reported by the sentinels)").
 	Target string
-	// Msg says what happened and what to try, redacted.
+	// Msg says what happened and what to try, in the check's own words.
 	Msg string
-	// Err is the underlying error (it is not printed by Error: its text may
-	// come from a client library; use Msg).
+	// Detail is what the server or the client library said ("ERR DB index
+	// is out of range"), with every secret of the config removed; "" when
+	// there is nothing to add. A short secret (1 or 2 bytes) cannot be cut
+	// out of a text without mangling it: when one occurs in the text, the
+	// text is withheld entirely.
+	Detail string
+	// Err is the underlying error. It is not printed by Error (its text
+	// comes from a client library and is not scrubbed); use Msg and
+	// Detail.
 	Err error
 }
 
+// Error returns "<target>: <msg> (<detail>)".
 func (e *Error) Error() string {
-	if e.Target == "" {
-		return e.Msg
+	s := e.Msg
+	if e.Target != "" {
+		s = e.Target + ": " + s
 	}
-	return e.Target + ": " + e.Msg
+	if e.Detail != "" {
+		s += " (" + e.Detail + ")"
+	}
+	return s
 }
 
 // Unwrap returns the kind and the cause, so errors.Is matches both.
-func (e *Error) Unwrap() []error { return []error{e.Kind, e.Err} }
+func (e *Error) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
 
 // Option configures a check.
 type Option func(*options)
 
 type options struct {
 	allowUnknown bool
+	onRetry      func(Attempt)
 }
 
 // AllowUnknownOptions lets the clients ignore URL options they do not know
-// instead of failing on them (the clients' own AllowUnknown options).
+// instead of failing on them (the client packages' AllowUnknownOptions).
 func AllowUnknownOptions() Option { return func(o *options) { o.allowUnknown = true } }
 
 // Run checks cfg against its server. Without a deadline in ctx it uses
@@ -111,15 +201,26 @@ func AllowUnknownOptions() Option { return func(o *options) { o.allowUnknown = t
 func Run(ctx context.Context, cfg core.Config, opts ...Option) (Result, error) {
 	var o options
 	for _, f := range opts {
-		f(&o)
+		if f != nil {
+			f(&o)
+		}
 	}
+	return runOnce(ctx, cfg, o)
+}
+
+func runOnce(ctx context.Context, cfg core.Config, o options) (Result, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	res := Result{URL: cfg.Redacted(), Backend: cfg.Backend, Topology: cfg.Topology}
-	var err error
+	res := Result{URL: cfg.Redacted(), Backend: cfg.Backend, Topology: cfg.Topology, Attempts: 1}
+	n, err := cfg.Normalize()
+	if err != nil {
+		return res, scrub(&Error{Kind: ErrConfig, Msg: "the config is not valid: " + err.Error(), Err: err}, cfg)
+	}
+	cfg = n
+	res.URL, res.Backend, res.Topology = cfg.Redacted(), cfg.Backend, cfg.Topology
 	switch cfg.Backend {
 	case core.BackendRedis:
 		err = checkRedis(ctx, cfg, o, &res)
@@ -128,7 +229,7 @@ func Run(ctx context.Context, cfg core.Config, opts ...Option) (Result, error) {
 	case core.BackendLocmem, core.BackendDummy:
 		err = checkLocal(cfg, o, &res)
 	default:
-		err = &Error{Kind: ErrNoClient, Msg: fmt.Sprintf("%s:// is a Django backend with no Go client; nothing to connect to", cfg.Scheme), Err: lru.ErrNoGoClient}
+		err = &Error{Kind: ErrNoClient, Msg: fmt.Sprintf("%s:// is a Django backend with no Go client; nothing to connect to", cfg.Scheme), Err: clients.ErrNoGoClient}
 	}
 	if err != nil {
 		return res, scrub(err, cfg)
@@ -136,63 +237,152 @@ func Run(ctx context.Context, cfg core.Config, opts ...Option) (Result, error) {
 	return res, nil
 }
 
+// store is what the round trip needs of a cache. Each backend adapts its
+// client to it; a portable cache interface can replace it wholesale.
+type store interface {
+	set(ctx context.Context, key, val string) error
+	get(ctx context.Context, key string) (string, bool, error)
+	del(ctx context.Context, key string) error
+}
+
+// roundTrip stores a random key, reads it back and deletes it, and returns
+// the time it took. ok is false when the value read back differs.
+func roundTrip(ctx context.Context, s store) (d time.Duration, ok bool, err error) {
+	key, val := randomKey()
+	start := time.Now()
+	if err := s.set(ctx, key, val); err != nil {
+		return 0, false, err
+	}
+	got, found, err := s.get(ctx, key)
+	if err != nil {
+		return 0, false, err
+	}
+	if err := s.del(ctx, key); err != nil {
+		return 0, false, err
+	}
+	return time.Since(start), found && got == val, nil
+}
+
+func randomKey() (key, val string) {
+	var b [8]byte
+	rand.Read(b[:])
+	return "cacheurl:check:" + hex.EncodeToString(b[:]), "ok-" + hex.EncodeToString(b[4:])
+}
+
+// ---- redis ----
+
+type redisStore struct{ c redis.UniversalClient }
+
+func (s redisStore) set(ctx context.Context, k, v string) error {
+	return s.c.Set(ctx, k, v, 30*time.Second).Err()
+}
+
+func (s redisStore) get(ctx context.Context, k string) (string, bool, error) {
+	v, err := s.c.Get(ctx, k).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+func (s redisStore) del(ctx context.Context, k string) error { return s.c.Del(ctx, k).Err() }
+
 func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) error {
 	res.Target = goredis.Describe(cfg)
 	var gopts []goredis.Option
 	if o.allowUnknown {
-		gopts = append(gopts, goredis.AllowUnknown())
+		gopts = append(gopts, goredis.AllowUnknownOptions())
 	}
-	// The check's deadline must bound every command, so the client honours
-	// the context (go-redis ignores context deadlines unless asked), and a
-	// failure is reported as it is, not retried until the deadline hides it.
-	// Settings the URL gives itself are kept.
-	opts := make(map[string]string, len(cfg.Options)+3)
-	for k, v := range checkRedisDefaults {
-		opts[k] = v
-	}
-	for k, v := range cfg.Options {
-		opts[k] = v
-	}
-	cfg.Options = opts
-	client, err := goredis.NewClient(cfg, gopts...)
+	uo, err := goredis.UniversalOptions(cfg, gopts...)
 	if err != nil {
-		return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
+		return configError(err)
 	}
+	boundRedis(ctx, uo, cfg.Options)
+	// Every connection the client opens, to the servers or the sentinels,
+	// is closed when the check ends: go-redis's dial goroutines, which it
+	// does not stop on Close, then end at once too.
+	done, cancel := context.WithCancel(ctx)
+	defer cancel()
+	uo.Dialer = boundedDialer(done, uo.DialTimeout, uo.TLSConfig)
+	client := redis.NewUniversalClient(uo)
 	defer client.Close()
 	start := time.Now()
 	if err := client.Ping(ctx).Err(); err != nil {
-		return classify(err, res.Target, cfg)
+		return classifyRedis(ctx, err, res.Target, cfg)
 	}
 	res.Connect = time.Since(start)
 	res.Server = "redis"
 	if info, err := client.Info(ctx, "server").Result(); err == nil {
 		res.Server = redisVersion(info)
 	}
-	key, val := randomKey()
-	start = time.Now()
-	if err := client.Set(ctx, key, val, 30*time.Second).Err(); err != nil {
-		return classify(err, res.Target, cfg)
-	}
-	got, err := client.Get(ctx, key).Result()
+	d, ok, err := roundTrip(ctx, redisStore{client})
 	if err != nil {
-		return classify(err, res.Target, cfg)
+		return classifyRedis(ctx, err, res.Target, cfg)
 	}
-	if err := client.Del(ctx, key).Err(); err != nil {
-		return classify(err, res.Target, cfg)
-	}
-	res.RoundTrip = time.Since(start)
-	if got != val {
+	res.RoundTrip = d
+	if !ok {
 		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "GET returned a different value than SET stored"}
 	}
 	return nil
 }
 
-// checkRedisDefaults are the go-redis settings of a check, unless the URL
-// sets them.
-var checkRedisDefaults = map[string]string{
-	"context_timeout_enabled": "true",
-	"dialer_retries":          "1",
-	"max_retries":             "-1",
+// boundRedis makes the check's deadline bound every step of the client: the
+// dial, read, write and pool timeouts are capped at the time left (go-redis
+// dials, Sentinel queries included, under a context of its own bounded by
+// DialTimeout, not by the caller's), commands honour the context, and a
+// failure is reported as it is rather than retried until the deadline hides
+// it. Retry settings the URL gives itself are kept.
+func boundRedis(ctx context.Context, uo *redis.UniversalOptions, urlOptions map[string]string) {
+	left := time.Until(deadline(ctx))
+	if left <= 0 {
+		left = time.Millisecond
+	}
+	for _, d := range []*time.Duration{&uo.DialTimeout, &uo.ReadTimeout, &uo.WriteTimeout, &uo.PoolTimeout} {
+		if *d <= 0 || *d > left {
+			*d = left
+		}
+	}
+	uo.ContextTimeoutEnabled = true
+	if _, ok := urlOptions["max_retries"]; !ok {
+		uo.MaxRetries = -1
+	}
+	if _, ok := urlOptions["dialer_retries"]; !ok {
+		uo.DialerRetries = 1
+	}
+}
+
+// boundedDialer dials as go-redis's own dialer does (TCP or unix, then TLS
+// when tlsConfig is set), but within done as well as the dial's context,
+// and closes the connection when done ends.
+func boundedDialer(done context.Context, timeout time.Duration, tlsConfig *tls.Config) func(context.Context, string, string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(done, cancel)
+		defer stop()
+		d := net.Dialer{Timeout: timeout}
+		conn, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if tlsConfig != nil {
+			tc := tls.Client(conn, tlsConfig)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				conn.Close()
+				return nil, err
+			}
+			conn = tc
+		}
+		context.AfterFunc(done, func() { conn.Close() })
+		return conn, nil
+	}
+}
+
+func deadline(ctx context.Context) time.Time {
+	if d, ok := ctx.Deadline(); ok {
+		return d
+	}
+	return time.Now().Add(DefaultTimeout)
 }
 
 // redisVersion picks the server name and version out of INFO server.
@@ -222,180 +412,236 @@ func redisVersion(info string) string {
 	return name + " " + version
 }
 
-func checkMemcached(ctx context.Context, cfg core.Config, o options, res *Result) error {
-	var mopts []gomemcache.Option
-	if o.allowUnknown {
-		mopts = append(mopts, gomemcache.AllowUnknownOptions())
-	}
-	servers, err := gomemcache.Servers(cfg)
-	if err != nil {
-		return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
-	}
-	network := "tcp"
-	if cfg.Socket != "" {
-		network = "unix"
-		res.Target = "unix socket " + cfg.Socket
-	} else {
-		res.Target = strings.Join(servers, ", ")
-	}
-	client, err := gomemcache.New(cfg, mopts...)
-	if err != nil {
-		var de *net.DNSError
-		if errors.As(err, &de) || errors.Is(err, gomemcache.ErrResolve) {
-			return &Error{Kind: ErrResolve, Target: res.Target, Msg: "cannot resolve a server name; check the host names (and DNS)", Err: err}
+// classifyRedis turns a go-redis error into an actionable *Error.
+func classifyRedis(ctx context.Context, err error, target string, cfg core.Config) error {
+	e := &Error{Kind: ErrFailed, Target: target, Err: err}
+	msg := err.Error()
+	viaSentinel := strings.Contains(msg, "all sentinels specified in configuration are unreachable")
+	// A failure at an address that is not in the URL: the master (or a
+	// replica) a Sentinel reported, a node of a cluster's slot map.
+	if addr := failedAddr(err); addr != "" && !inHosts(addr, cfg.Hosts) {
+		switch cfg.Topology {
+		case core.Sentinel:
+			e.Target = fmt.Sprintf("master %s at %s (the address the sentinels report)", cfg.Master, addr)
+		case core.Cluster:
+			e.Target = fmt.Sprintf("cluster node %s (from the cluster's slot map)", addr)
 		}
-		return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
 	}
-	defer client.Close()
-	start := time.Now()
-	var versions []string
-	for _, addr := range servers {
-		v, err := memcachedVersion(ctx, network, addr)
-		if err != nil {
-			return classify(err, addr, cfg)
+	switch {
+	case viaSentinel && errors.Is(err, redis.Nil):
+		e.Kind = ErrUnknownMaster
+		e.Msg = fmt.Sprintf("the sentinels answered but know no master named %q; check the master name in the URL "+
+			"(redis-cli -h <sentinel> -p 26379 SENTINEL MASTERS lists the names they monitor)", cfg.Master)
+		return e
+	case viaSentinel && isAuthReply(msg):
+		e.Kind = ErrAuth
+		e.Msg = "the sentinels rejected the credentials; the sentinels' password is the sentinel_password option " +
+			"(and sentinel_username), the URL's userinfo is the data nodes'"
+		e.Detail = serverWords(err)
+		return e
+	}
+	if k, m, detail, ok := classifyNet(ctx, err, cfg, "redis"); ok {
+		e.Kind, e.Msg, e.Detail = k, m, detail
+		if k == ErrTimeout && cfg.Topology == core.Sentinel && !strings.HasPrefix(e.Target, "master ") {
+			e.Msg = "no answer in time from the sentinels; check the sentinel hosts and ports (26379 by default), firewalls, and that redis-sentinel is up"
 		}
-		versions = append(versions, v)
+		if k == ErrFailed {
+			// The server hung up: ask it what it says to a new connection.
+			k, m, detail := diagnoseClosed(ctx, cfg, err)
+			e.Kind, e.Msg, e.Detail = k, m, detail
+		}
+		return e
 	}
-	res.Connect = time.Since(start)
-	res.Server = "memcached " + strings.Join(dedupe(versions), ", ")
-	key, val := randomKey()
-	start = time.Now()
-	if err := client.Set(&memcache.Item{Key: key, Value: []byte(val), Expiration: 30}); err != nil {
-		return classify(err, res.Target, cfg)
+	words := serverWords(err)
+	switch {
+	case strings.HasPrefix(msg, "DENIED"):
+		e.Kind, e.Msg, e.Detail = ErrDenied, deniedMsg, words
+	case isAuthReply(msg):
+		e.Kind, e.Msg, e.Detail = ErrAuth, "the server rejected the credentials; check the username and password in the URL", words
+	case strings.HasPrefix(msg, "NOPERM"):
+		e.Kind, e.Msg, e.Detail = ErrAuth, "the user may not run the check's commands (PING, INFO, SET, GET, DEL); grant them in the server's ACL", words
+	case strings.HasPrefix(msg, "ERR DB index is out of range"):
+		e.Kind, e.Detail = ErrMismatch, words
+		e.Msg = fmt.Sprintf("the server has fewer databases than db %d; use a db below its databases setting (16 by default), or raise databases in redis.conf", cfg.DB)
+	case strings.HasPrefix(msg, "ERR This instance has cluster support disabled"):
+		e.Kind, e.Detail = ErrMismatch, words
+		e.Msg = "the server is not a Redis Cluster node (cluster support is disabled); for a single server use redis:// (or rediss://), for a cluster point at one of its nodes"
+	case strings.HasPrefix(msg, "LOADING"):
+		e.Kind, e.Msg, e.Detail = ErrLoading, "the server is up but still loading its dataset into memory; try again in a moment", words
+	case strings.HasPrefix(msg, "MOVED") || strings.HasPrefix(msg, "CLUSTERDOWN"):
+		e.Kind, e.Detail = ErrMismatch, words
+		e.Msg = "the server is a Redis Cluster node (or its cluster is down); for a cluster use redis+cluster://"
+	case strings.Contains(msg, "can't parse") || strings.Contains(msg, "invalid reply") || strings.Contains(msg, "unexpected reply"):
+		e.Kind, e.Detail = ErrMismatch, words
+		e.Msg = "the server does not speak the redis protocol"
+		if v := memcachedAt(ctx, redisAddr(cfg, err)); v != "" {
+			e.Msg += fmt.Sprintf(": it is memcached %s; use memcached://", v)
+		} else {
+			e.Msg += "; check the port (6379 is redis's default)"
+		}
+	default:
+		e.Msg = "the check failed"
+		e.Detail = words
 	}
-	it, err := client.Get(key)
-	if err != nil {
-		return classify(err, res.Target, cfg)
-	}
-	if err := client.Delete(key); err != nil {
-		return classify(err, res.Target, cfg)
-	}
-	res.RoundTrip = time.Since(start)
-	if string(it.Value) != val {
-		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get returned a different value than set stored"}
-	}
-	return nil
+	return e
 }
 
-// memcachedVersion asks one server for its version with the text protocol.
-func memcachedVersion(ctx context.Context, network, addr string) (string, error) {
+const deniedMsg = "the server refused the connection: redis is in protected mode (no password set, and the connection is not " +
+	"from loopback); on the server, set a password (requirepass, or an ACL user) and put it in the URL, or bind it to " +
+	"the address you connect to and set protected-mode no only on a trusted network"
+
+func isAuthReply(msg string) bool {
+	return strings.Contains(msg, "WRONGPASS") || strings.Contains(msg, "NOAUTH") ||
+		strings.Contains(msg, "invalid password") || strings.Contains(msg, "invalid username-password")
+}
+
+// serverWords is the last part of a go-redis error: what the server said
+// ("ERR DB index is out of range"), without go-redis's prefixes.
+func serverWords(err error) string {
+	msg := firstLine(err.Error())
+	if i := strings.LastIndex(msg, "unreachable: "); i >= 0 {
+		msg = msg[i+len("unreachable: "):]
+	}
+	return strings.TrimPrefix(msg, "redis: ")
+}
+
+// failedAddr is the remote address of a failed dial or connection, or "".
+func failedAddr(err error) string {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Addr != nil {
+		return op.Addr.String()
+	}
+	return ""
+}
+
+func inHosts(addr string, hosts []string) bool {
+	for _, h := range hosts {
+		if h == addr {
+			return true
+		}
+	}
+	return false
+}
+
+// redisAddr is the address to probe after a failure: the failed one, or the
+// URL's first host or socket.
+func redisAddr(cfg core.Config, err error) [2]string {
+	if a := failedAddr(err); a != "" {
+		return [2]string{"tcp", a}
+	}
+	if cfg.Socket != "" {
+		return [2]string{"unix", cfg.Socket}
+	}
+	if len(cfg.Hosts) > 0 {
+		return [2]string{"tcp", cfg.Hosts[0]}
+	}
+	return [2]string{"tcp", "localhost:6379"}
+}
+
+// diagnoseClosed is called when a redis server closed the connection: it
+// connects once more, sends PING and reads the first line, to tell a redis
+// in protected mode (-DENIED, sent on accept), a memcached (ERROR) and a
+// TLS-only port apart.
+func diagnoseClosed(ctx context.Context, cfg core.Config, err error) (*Kind, string, string) {
+	closed := "the server closed the connection"
+	if cfg.TLS {
+		return ErrFailed, closed + "; is this a TLS port? (a plain port closes a TLS handshake like this)", ""
+	}
+	addr := redisAddr(cfg, err)
+	line, perr := probe(ctx, addr[0], addr[1], "PING\r\n")
+	switch {
+	case perr == nil && strings.HasPrefix(line, "-DENIED"):
+		return ErrDenied, deniedMsg, strings.TrimPrefix(firstSentence(line), "-")
+	case perr == nil && line == "ERROR":
+		v := memcachedAt(ctx, addr)
+		if v == "" {
+			return ErrMismatch, "the server does not speak the redis protocol (it answers PING with ERROR, as memcached does); check the port", ""
+		}
+		return ErrMismatch, fmt.Sprintf("the server does not speak the redis protocol: it is memcached %s; use memcached://", v), ""
+	case perr == nil && strings.HasPrefix(line, "-"):
+		return ErrFailed, closed, strings.TrimPrefix(firstSentence(line), "-")
+	}
+	return ErrFailed, closed + " without a reply; if the server only speaks TLS, use rediss://", ""
+}
+
+// memcachedAt asks addr for its memcached version; "" when it is not
+// memcached (or does not answer).
+func memcachedAt(ctx context.Context, addr [2]string) string {
+	line, err := probe(ctx, addr[0], addr[1], "version\r\n")
+	if v, ok := strings.CutPrefix(line, "VERSION "); err == nil && ok {
+		return v
+	}
+	return ""
+}
+
+// probe connects to addr, writes req and returns the first line of the
+// answer, within the context's deadline and at most a second.
+func probe(ctx context.Context, network, addr, req string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, network, addr)
 	if err != nil {
 		return "", err
 	}
 	defer conn.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
+	conn.SetDeadline(deadline(ctx))
+	// A server that hangs up at once may reset the write; its first line
+	// may still be readable.
+	io.WriteString(conn, req)
+	line, err := bufio.NewReader(io.LimitReader(conn, 4096)).ReadString('\n')
+	line = strings.TrimRight(line, "\r\n")
+	if line != "" {
+		return line, nil
 	}
-	if _, err := io.WriteString(conn, "version\r\n"); err != nil {
-		return "", err
+	if err == nil {
+		err = io.EOF
 	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return "", err
-	}
-	v, ok := strings.CutPrefix(strings.TrimSpace(line), "VERSION ")
-	if !ok {
-		return "", fmt.Errorf("unexpected reply to version: %q", strings.TrimSpace(line))
-	}
-	return v, nil
+	return "", err
 }
 
-func dedupe(xs []string) []string {
-	var out []string
-	for _, x := range xs {
-		if len(out) == 0 || out[len(out)-1] != x {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func checkLocal(cfg core.Config, o options, res *Result) error {
-	res.Target = "in-process"
-	var lopts []lru.Option
-	if o.allowUnknown {
-		lopts = append(lopts, lru.AllowUnknownOptions())
-	}
-	start := time.Now()
-	cache, err := lru.New[string, string](cfg, lopts...)
-	if err != nil {
-		return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
-	}
-	res.Connect = time.Since(start)
-	key, val := randomKey()
-	start = time.Now()
-	cache.Add(key, val)
-	got, ok := cache.Get(key)
-	cache.Remove(key)
-	res.RoundTrip = time.Since(start)
-	if _, noop := cache.(lru.Dummy[string, string]); noop {
-		res.Server = "no-op cache"
-		res.Note = "this cache stores nothing (dummy://, or timeout=0): every get misses, as in Django"
-		return nil
-	}
-	res.Server = "in-process LRU (golang-lru/v2 expirable)"
-	if !ok || got != val {
-		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get did not return what add stored"}
-	}
-	return nil
-}
-
-func randomKey() (key, val string) {
-	var b [8]byte
-	rand.Read(b[:])
-	return "cacheurl:check:" + hex.EncodeToString(b[:]), "ok-" + hex.EncodeToString(b[4:])
-}
-
-// classify turns a client error into an actionable *Error.
-func classify(err error, target string, cfg core.Config) error {
-	e := &Error{Target: target, Err: err}
-	var dnsErr *net.DNSError
-	var unknownCA x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var recordErr tls.RecordHeaderError
-	var alert tls.AlertError
-	var verifyErr *tls.CertificateVerificationError
-	var netErr net.Error
-	msg := err.Error()
+// classifyNet recognises the failures of the network and of TLS, with
+// hints in the words of the backend ("redis" or "memcached").
+func classifyNet(ctx context.Context, err error, cfg core.Config, backend string) (kind *Kind, msg, detail string, ok bool) {
+	var (
+		dnsErr    *net.DNSError
+		unknownCA x509.UnknownAuthorityError
+		hostErr   x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		recordErr tls.RecordHeaderError
+		alert     tls.AlertError
+		verifyErr *tls.CertificateVerificationError
+		netErr    net.Error
+	)
+	port := map[string]string{"redis": "6379", "memcached": "11211"}[backend]
+	text := err.Error()
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout():
-		e.Kind, e.Msg = ErrTimeout, "no answer in time; check the host and port, firewalls, and that the server is up"
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout() || ctx.Err() != nil:
+		m := "no answer in time; check the host and port, firewalls, and that " + backend + " is up"
 		if cfg.TLS {
-			e.Msg += " (and, with TLS, that the port speaks TLS)"
+			m += " (and, with TLS, that the port speaks TLS)"
 		}
+		return ErrTimeout, m, "", true
 	case errors.Is(err, syscall.ECONNREFUSED):
-		e.Kind, e.Msg = ErrRefused, "connection refused; is the server running, and is the port right?"
+		return ErrRefused, fmt.Sprintf("connection refused; is %s running, and is the port right (%s is its default)?", backend, port), "", true
 	case errors.Is(err, syscall.ENOENT) && cfg.Socket != "":
-		e.Kind, e.Msg = ErrRefused, "no unix socket at "+cfg.Socket+"; is the server running with that socket path?"
+		return ErrRefused, "no unix socket at " + cfg.Socket + "; is " + backend + " running with that socket path?", "", true
+	case (errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM)) && cfg.Socket != "":
+		return ErrRefused, "permission denied on the unix socket " + cfg.Socket + "; check its mode and owner", "", true
 	case errors.As(err, &dnsErr):
-		e.Kind, e.Msg = ErrResolve, fmt.Sprintf("cannot resolve %q; check the host name", dnsErr.Name)
+		return ErrResolve, fmt.Sprintf("cannot resolve %q; check the host name (and DNS)", dnsErr.Name), "", true
 	case errors.As(err, &unknownCA) || errors.As(err, &verifyErr) || errors.As(err, &invalid):
-		e.Kind, e.Msg = ErrTLS, "the server's certificate is not trusted: "+tlsDetail(err)+"; give the CA with ssl_ca_certs=/path/ca.pem (or, for testing only, ssl_cert_reqs=none)"
+		return ErrTLS, "the server's certificate is not trusted; give the CA with ssl_ca_certs=/path/ca.pem (or, for testing only, ssl_cert_reqs=none)", tlsDetail(err), true
 	case errors.As(err, &hostErr):
-		e.Kind, e.Msg = ErrTLS, "the server's certificate does not match the host name; connect by the name in the certificate"
+		return ErrTLS, "the server's certificate does not match the host name; connect by the name in the certificate", "", true
 	case errors.As(err, &recordErr):
-		e.Kind, e.Msg = ErrTLS, "the server did not answer with TLS; use redis:// for a plain port, or the server's TLS port"
-	case errors.As(err, &alert) || strings.Contains(msg, "tls: "):
-		e.Kind, e.Msg = ErrTLS, "the TLS handshake failed ("+firstLine(msg)+"); if the server requires a client certificate, give ssl_certfile and ssl_keyfile"
-	case strings.HasPrefix(msg, "WRONGPASS") || strings.HasPrefix(msg, "NOAUTH") || strings.Contains(msg, "invalid password") || strings.Contains(msg, "invalid username-password"):
-		e.Kind, e.Msg = ErrAuth, "the server rejected the credentials ("+firstLine(msg)+"); check the username and password in the URL"
-	case strings.HasPrefix(msg, "NOPERM"):
-		e.Kind, e.Msg = ErrAuth, "the user may not run the check's commands ("+firstLine(msg)+")"
-	case errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET):
-		hint := "the server closed the connection"
-		if cfg.TLS {
-			hint += "; is this a TLS port?"
-		} else {
-			hint += "; if the server only speaks TLS, use rediss://"
-		}
-		e.Kind, e.Msg = ErrFailed, hint
-	default:
-		e.Kind, e.Msg = ErrFailed, firstLine(msg)
+		return ErrTLS, "the server did not answer with TLS; use redis:// for a plain port, or the server's TLS port", "", true
+	case errors.As(err, &alert) || strings.Contains(text, "tls: "):
+		return ErrTLS, "the TLS handshake failed; if the server requires a client certificate, give ssl_certfile and ssl_keyfile", firstLine(text), true
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+		return ErrFailed, "the server closed the connection", "", true
 	}
-	return e
+	return nil, "", "", false
 }
 
 func tlsDetail(err error) string {
@@ -411,26 +657,263 @@ func firstLine(s string) string {
 	return s
 }
 
-// scrub makes sure no secret of cfg appears in an error message, whatever
-// a client library put there.
-func scrub(err error, cfg core.Config) error {
-	var e *Error
-	if !errors.As(err, &e) {
-		e = &Error{Kind: ErrFailed, Msg: err.Error(), Err: err}
+// firstSentence shortens a long server reply (redis's DENIED is a
+// paragraph) to its first sentence.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i > 0 {
+		return s[:i+1]
 	}
-	secrets := []string{cfg.Password}
-	for k, v := range cfg.Options {
-		if core.IsCredentialOption(k) {
-			secrets = append(secrets, v)
+	return s
+}
+
+// ---- memcached ----
+
+type memcachedStore struct{ c *memcache.Client }
+
+func (s memcachedStore) set(_ context.Context, k, v string) error {
+	return s.c.Set(&memcache.Item{Key: k, Value: []byte(v), Expiration: 30})
+}
+
+func (s memcachedStore) get(_ context.Context, k string) (string, bool, error) {
+	it, err := s.c.Get(k)
+	if errors.Is(err, memcache.ErrCacheMiss) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return string(it.Value), true, nil
+}
+
+func (s memcachedStore) del(_ context.Context, k string) error { return s.c.Delete(k) }
+
+func checkMemcached(ctx context.Context, cfg core.Config, o options, res *Result) error {
+	var mopts []gomemcache.Option
+	if o.allowUnknown {
+		mopts = append(mopts, gomemcache.AllowUnknownOptions())
+	}
+	network := "tcp"
+	if cfg.Socket != "" {
+		network = "unix"
+		res.Target = "unix socket " + cfg.Socket
+	} else if servers, err := gomemcache.Servers(cfg); err == nil {
+		res.Target = strings.Join(servers, ", ")
+	}
+	client, err := gomemcache.New(cfg, mopts...)
+	if err != nil {
+		var de *net.DNSError
+		if errors.As(err, &de) || errors.Is(err, gomemcache.ErrResolve) {
+			return &Error{Kind: ErrResolve, Target: res.Target, Msg: "cannot resolve a server name; check the host names (and DNS)", Err: err}
 		}
+		return configError(err)
 	}
-	for _, s := range secrets {
-		if len(s) >= 3 {
-			e.Msg = strings.ReplaceAll(e.Msg, s, core.Redacted)
-			e.Target = strings.ReplaceAll(e.Target, s, core.Redacted)
+	defer client.Close()
+	// gomemcache bounds each call by Client.Timeout, not by a context: cap
+	// it at the time left.
+	left := time.Until(deadline(ctx))
+	if client.Timeout <= 0 {
+		client.Timeout = memcache.DefaultTimeout
+	}
+	client.Timeout = max(min(client.Timeout, left), time.Millisecond)
+	servers, _ := gomemcache.Servers(cfg)
+	start := time.Now()
+	var versions []string
+	for _, addr := range servers {
+		v, err := memcachedVersion(ctx, network, addr)
+		if err != nil {
+			return classifyMemcached(ctx, err, addr, cfg)
+		}
+		versions = append(versions, v)
+	}
+	res.Connect = time.Since(start)
+	res.Server = "memcached " + strings.Join(dedupe(versions), ", ")
+	d, ok, err := roundTrip(ctx, memcachedStore{client})
+	if err != nil {
+		return classifyMemcached(ctx, err, res.Target, cfg)
+	}
+	res.RoundTrip = d
+	if !ok {
+		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get returned a different value than set stored"}
+	}
+	return nil
+}
+
+// replyError is a reply to the version command that is not VERSION.
+type replyError struct{ line string }
+
+func (e *replyError) Error() string { return fmt.Sprintf("unexpected reply to version: %q", e.line) }
+
+// memcachedVersion asks one server for its version with the text protocol.
+func memcachedVersion(ctx context.Context, network, addr string) (string, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	conn.SetDeadline(deadline(ctx))
+	if _, err := io.WriteString(conn, "version\r\n"); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReader(io.LimitReader(conn, 4096)).ReadString('\n')
+	line = strings.TrimRight(line, "\r\n")
+	if err != nil && line == "" {
+		return "", err
+	}
+	v, ok := strings.CutPrefix(line, "VERSION ")
+	if !ok {
+		return "", &replyError{line}
+	}
+	return v, nil
+}
+
+// classifyMemcached turns a memcached failure into an actionable *Error,
+// in memcached's terms.
+func classifyMemcached(ctx context.Context, err error, target string, cfg core.Config) error {
+	e := &Error{Kind: ErrFailed, Target: target, Err: err}
+	var re *replyError
+	switch {
+	case errors.As(err, &re) && strings.HasPrefix(re.line, "-DENIED"):
+		e.Kind, e.Detail = ErrDenied, strings.TrimPrefix(firstSentence(re.line), "-")
+		e.Msg = "this is not memcached but a redis server, in protected mode; point the URL at memcached's port (11211 by default)"
+	case errors.As(err, &re) && (strings.HasPrefix(re.line, "-") || strings.HasPrefix(re.line, "+")):
+		e.Kind, e.Detail = ErrMismatch, strings.TrimPrefix(firstSentence(re.line), "-")
+		e.Msg = "the server answered in the redis protocol: this is redis, not memcached; use redis:// for it, or memcached's port (11211 by default)"
+	case errors.As(err, &re):
+		e.Kind, e.Detail = ErrMismatch, firstSentence(re.line)
+		e.Msg = "the server does not answer the memcached version command; is this memcached's port (11211 by default)?"
+	case errors.Is(err, memcache.ErrServerError):
+		e.Msg, e.Detail = "memcached reported an error", firstLine(err.Error())
+	default:
+		k, m, detail, ok := classifyNet(ctx, err, cfg, "memcached")
+		if !ok {
+			e.Msg, e.Detail = "the check failed", firstLine(err.Error())
+			return e
+		}
+		e.Kind, e.Msg, e.Detail = k, m, detail
+		if k == ErrFailed {
+			e.Msg = "the server closed the connection without answering; is this memcached's port (11211 by default)? " +
+				"gomemcache speaks plain TCP, so a TLS-only port closes like this too"
 		}
 	}
 	return e
+}
+
+func dedupe(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if len(out) == 0 || out[len(out)-1] != x {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ---- locmem, dummy ----
+
+type localStore struct {
+	c *lrucache.Cache[string, string]
+}
+
+func (s localStore) set(_ context.Context, k, v string) error { s.c.Add(k, v); return nil }
+
+func (s localStore) get(_ context.Context, k string) (string, bool, error) {
+	v, ok := s.c.Get(k)
+	return v, ok, nil
+}
+
+func (s localStore) del(_ context.Context, k string) error { s.c.Remove(k); return nil }
+
+type noopStore struct{}
+
+func (noopStore) set(context.Context, string, string) error         { return nil }
+func (noopStore) get(context.Context, string) (string, bool, error) { return "", false, nil }
+func (noopStore) del(context.Context, string) error                 { return nil }
+
+// checkLocal checks a locmem:// or dummy:// config with the lru package's
+// rules and round-trips through an LRU of the configured size. It is not
+// lru.New's cache: with a TTL, golang-lru's expirable cache starts a
+// cleanup goroutine that never ends, one per check.
+func checkLocal(cfg core.Config, o options, res *Result) error {
+	res.Target = "in-process"
+	var lopts []lru.Option
+	if o.allowUnknown {
+		lopts = append(lopts, lru.AllowUnknownOptions())
+	}
+	start := time.Now()
+	s, err := lru.ParseSettings(cfg, lopts...)
+	if err != nil {
+		return configError(err)
+	}
+	if s.Noop {
+		res.Connect = time.Since(start)
+		res.RoundTrip, _, _ = roundTrip(context.Background(), noopStore{})
+		res.Server = "no-op cache"
+		res.Note = "this cache stores nothing (dummy://, or timeout=0): every get misses, as in Django"
+		return nil
+	}
+	c, err := lrucache.New[string, string](s.MaxEntries)
+	if err != nil {
+		return &Error{Kind: ErrConfig, Msg: "max_entries: " + err.Error(), Err: err}
+	}
+	res.Connect = time.Since(start)
+	ttl := "entries never expire"
+	if s.TTL > 0 {
+		ttl = "TTL " + s.TTL.String()
+	}
+	res.Server = fmt.Sprintf("in-process LRU (%d entries, %s)", s.MaxEntries, ttl)
+	d, ok, _ := roundTrip(context.Background(), localStore{c})
+	res.RoundTrip = d
+	if !ok {
+		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get did not return what add stored"}
+	}
+	return nil
+}
+
+// configError wraps a client package's (or core's) error about the config.
+func configError(err error) error {
+	return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
+}
+
+// ---- secrets ----
+
+// scrub makes sure no secret of cfg appears in an error: a secret of 3 bytes
+// or more is replaced by [core.Redacted] everywhere (the check's own words,
+// the target, the server's words); a shorter one cannot be cut out of a text
+// without mangling it, so a server's or library's text that contains it is
+// withheld, and the check's own words are kept (they are written by this
+// package, from the config's redacted form and fixed text).
+func scrub(err error, cfg core.Config) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Kind: ErrFailed, Msg: "the check failed", Detail: err.Error(), Err: err}
+	}
+	out := *e
+	for _, s := range secrets(cfg) {
+		if len(s) >= 3 {
+			out.Msg = strings.ReplaceAll(out.Msg, s, core.Redacted)
+			out.Target = strings.ReplaceAll(out.Target, s, core.Redacted)
+			out.Detail = strings.ReplaceAll(out.Detail, s, core.Redacted)
+		} else if strings.Contains(out.Detail, s) {
+			out.Detail = "the server's words are withheld: they may contain the password"
+		}
+	}
+	return &out
+}
+
+// secrets are the config's non-empty secrets: the password and the value of
+// every credential option.
+func secrets(cfg core.Config) []string {
+	var out []string
+	if cfg.Password != "" {
+		out = append(out, cfg.Password)
+	}
+	for k, v := range cfg.Options {
+		if v != "" && core.IsCredentialOption(k) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Describe formats a result as aligned lines for people.
@@ -446,6 +929,9 @@ func (r Result) Describe() string {
 	fmt.Fprintf(&b, "server:      %s\n", r.Server)
 	fmt.Fprintf(&b, "connect:     %s\n", r.Connect.Round(time.Microsecond))
 	fmt.Fprintf(&b, "round trip:  %s (set, get, delete of a random key)\n", r.RoundTrip.Round(time.Microsecond))
+	if r.Attempts > 1 {
+		fmt.Fprintf(&b, "attempts:    %d\n", r.Attempts)
+	}
 	if r.Note != "" {
 		fmt.Fprintf(&b, "note:        %s\n", r.Note)
 	}

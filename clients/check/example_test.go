@@ -19,7 +19,7 @@ func ExampleRun() {
 	_, err = check.Run(context.Background(), cfg)
 	fmt.Println(errors.Is(err, check.ErrNoClient))
 	// Output:
-	// locmem in-process in-process LRU (golang-lru/v2 expirable) <nil>
+	// locmem in-process in-process LRU (100 entries, TTL 5m0s) <nil>
 	// true
 }
 
@@ -37,4 +37,30 @@ func ExampleResult_Describe() {
 	// server:      redis 7.0.15
 	// connect:     1.2ms
 	// round trip:  310µs (set, get, delete of a random key)
+}
+
+func ExampleWait() {
+	// Wait until the cache answers, for at most 30 seconds, each attempt
+	// bounded by 2 seconds (an init container's job).
+	cfg, _ := core.Parse("locmem://")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := check.Wait(ctx, cfg, 2*time.Second, check.OnRetry(func(a check.Attempt) {
+		fmt.Printf("attempt %d: %v; retrying in %v\n", a.N, a.Err, a.Delay)
+	}))
+	fmt.Println(res.Server, res.Attempts, err)
+	// Output:
+	// in-process LRU (300 entries, TTL 5m0s) 1 <nil>
+}
+
+func ExampleRetryable() {
+	cfg, _ := core.Parse("redis://127.0.0.1:1/0")
+	_, err := check.Run(context.Background(), cfg)
+	fmt.Println(errors.Is(err, check.ErrRefused), check.Retryable(err))
+	cfg, _ = core.Parse("redis://127.0.0.1:1/0?pool_sise=3")
+	_, err = check.Run(context.Background(), cfg)
+	fmt.Println(errors.Is(err, check.ErrConfig), check.Retryable(err))
+	// Output:
+	// true true
+	// true false
 }

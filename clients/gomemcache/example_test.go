@@ -134,6 +134,6 @@ func ExampleError() {
 		fmt.Println(e.Msg)
 	}
 	// Output:
-	// invalid memcached option value
+	// invalid option
 	// max_idle_conns="0" is not an integer ≥ 1
 }

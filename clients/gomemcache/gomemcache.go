@@ -59,8 +59,11 @@
 // password option (django-pylibmc's USERNAME/PASSWORD), is an error
 // ([ErrCredentials]) rather than a client that silently connects without
 // them. Configs of other backends are [ErrWrongBackend]; file://, db:// and
-// uwsgicache:// have no Go client at all (see the lru package's
-// ErrNoGoClient).
+// uwsgicache:// have no Go client at all ([clients.ErrNoGoClient]). Every
+// config is first checked with [core.Config.Normalize], so a hand-built
+// value (elasticache over a socket, a relative socket path, a port
+// 99999) is an [ErrInvalidConfig] error here rather than a failure at the
+// first call.
 package gomemcache
 
 import (
@@ -76,6 +79,7 @@ import (
 
 	"github.com/bradfitz/gomemcache/memcache"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -83,81 +87,54 @@ import (
 const DefaultPort = 11211
 
 // DefaultTTL is the entry lifetime [Expiration] uses when the URL has no
-// timeout: Django's default TIMEOUT, so that Go and Django agree.
-const DefaultTTL = 300 * time.Second
+// timeout: Django's default TIMEOUT, so that Go and Django agree. It is
+// [clients.DefaultTTL], the same for every client package.
+const DefaultTTL = clients.DefaultTTL
 
 // MaxRelativeExpiration is the largest expiration memcached reads as
 // seconds from now (30 days); larger values are absolute Unix times.
 const MaxRelativeExpiration = 30 * 24 * 60 * 60
 
 // The error kinds. Every error New and ParseSettings return is an [*Error]
-// matching one of them with errors.Is.
+// matching one of them with errors.Is. The first four are shared with the
+// other client packages (package clients).
 var (
+	// ErrInvalidConfig: core.Config.Normalize rejects the config (a
+	// hand-built value: elasticache over a socket, a relative socket path,
+	// a host that is not host[:port]); core's *core.Error is wrapped, so
+	// its kind matches too.
+	ErrInvalidConfig = clients.ErrInvalidConfig
 	// ErrWrongBackend: the config is not a memcached URL.
-	ErrWrongBackend = errors.New("not a memcached URL")
-	// ErrNoServers: the URL names no host and no socket.
-	ErrNoServers = errors.New("no memcached servers")
-	// ErrInvalidServer: a host that is not host[:port] or [ipv6][:port], or
-	// a config with both hosts and a socket (a hand-built config; Parse
-	// never returns one).
-	ErrInvalidServer = errors.New("invalid memcached server address")
-	// ErrResolve: a server address does not resolve (the cause, usually a
-	// *net.DNSError, is wrapped too).
-	ErrResolve = errors.New("memcached server does not resolve")
-	// ErrCredentials: the URL carries SASL credentials, which gomemcache
-	// cannot use.
-	ErrCredentials = errors.New("memcached credentials are not supported")
+	ErrWrongBackend = clients.ErrWrongBackend
 	// ErrUnknownOption: an option that is neither a client option nor in
 	// IgnoredOptions.
-	ErrUnknownOption = errors.New("unknown memcached option")
+	ErrUnknownOption = clients.ErrUnknownOption
 	// ErrInvalidOption: a client option with a bad value.
-	ErrInvalidOption = errors.New("invalid memcached option value")
+	ErrInvalidOption = clients.ErrInvalidOption
+	// ErrNoServers: the URL names no host and no socket.
+	ErrNoServers = clients.NewKind("no_servers", "no memcached servers", core.ErrInvalidHost)
+	// ErrInvalidServer: a host that is not host[:port] or [ipv6][:port].
+	ErrInvalidServer = clients.NewKind("invalid_server", "invalid memcached server address", core.ErrInvalidHost)
+	// ErrResolve: a server address does not resolve (the cause, usually a
+	// *net.DNSError, is wrapped too).
+	ErrResolve = clients.NewKind("resolve", "memcached server does not resolve", nil)
+	// ErrCredentials: the URL carries SASL credentials, which gomemcache
+	// cannot use.
+	ErrCredentials = clients.NewKind("credentials", "memcached credentials are not supported", core.ErrInvalidUserinfo)
 	// ErrTTLRange: the TTL is beyond what memcached's 32-bit expiration
 	// holds (an absolute time after 2038-01-19).
-	ErrTTLRange = errors.New("TTL out of memcached's range")
+	ErrTTLRange = clients.NewKind("ttl_range", "TTL out of memcached's range", core.ErrInvalidParameter)
 )
 
-// Error is the error of this package: a kind, a message that says what to
-// change, the redacted URL, and possibly a cause. It never contains a
-// password or an option value.
-type Error struct {
-	// Kind is one of the Err* sentinels.
-	Kind error
-	// URL is the config's redacted URL.
-	URL string
-	// Msg says what is wrong and how to fix it.
-	Msg string
-	// Err is the underlying cause, or nil.
-	Err error
-}
+// Error is the error of every client package: a kind, a message that says
+// what to change, the redacted URL, and possibly a cause. It never
+// contains a password or an option value.
+type Error = clients.Error
 
-// Error returns "gomemcache: <msg> (in "<redacted URL>")[: <cause>]".
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("gomemcache: ")
-	b.WriteString(e.Msg)
-	if e.URL != "" {
-		b.WriteString(" (in ")
-		b.WriteString(strconv.Quote(e.URL))
-		b.WriteString(")")
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
+const pkg = "gomemcache"
 
-// Unwrap returns the kind and the cause, for errors.Is and errors.As.
-func (e *Error) Unwrap() []error {
-	if e.Err == nil {
-		return []error{e.Kind}
-	}
-	return []error{e.Kind, e.Err}
-}
-
-func newError(cfg core.Config, kind error, cause error, format string, args ...any) *Error {
-	return &Error{Kind: kind, URL: cfg.Redacted(), Msg: fmt.Sprintf(format, args...), Err: cause}
+func newError(cfg core.Config, kind *clients.Kind, cause error, format string, args ...any) *Error {
+	return &Error{Package: pkg, Kind: kind, URL: cfg.Redacted(), Msg: fmt.Sprintf(format, args...), Err: cause}
 }
 
 // The client options.
@@ -225,9 +202,9 @@ func AllowUnknownOptions() Option { return func(o *options) { o.allowUnknown = t
 // Client.DialContext set from the options. It does not connect: the first
 // call does (use Client.Ping to check the servers).
 //
-// Errors are [*Error] values matching ErrWrongBackend, ErrNoServers,
-// ErrInvalidServer, ErrCredentials, ErrUnknownOption, ErrInvalidOption, ErrTTLRange or
-// ErrResolve.
+// Errors are [*Error] values matching ErrInvalidConfig, ErrWrongBackend,
+// clients.ErrNoGoClient, ErrNoServers, ErrInvalidServer, ErrCredentials,
+// ErrUnknownOption, ErrInvalidOption, ErrTTLRange or ErrResolve.
 func New(cfg core.Config, opts ...Option) (*memcache.Client, error) {
 	s, err := ParseSettings(cfg, opts...)
 	if err != nil {
@@ -279,6 +256,10 @@ func ParseSettings(cfg core.Config, opts ...Option) (Settings, error) {
 	if err := checkBackend(cfg); err != nil {
 		return Settings{}, err
 	}
+	cfg, err := clients.Normalize(pkg, cfg)
+	if err != nil {
+		return Settings{}, err
+	}
 	if err := checkCredentials(cfg); err != nil {
 		return Settings{}, err
 	}
@@ -317,7 +298,11 @@ func checkBackend(cfg core.Config) error {
 	case core.BackendLocmem, core.BackendDummy:
 		hint = "it is an in-process cache: use the lru client package"
 	case core.BackendFile, core.BackendDB, core.BackendUWSGI:
-		hint = "there is no Go client for this Django backend"
+		return newError(cfg, clients.ErrNoGoClient, nil,
+			"scheme %q (backend %q) is not memcached; there is no Go client for this Django backend", cfg.Scheme, string(backend))
+	case "":
+		// An unknown scheme: Normalize says so, with a suggestion.
+		return nil
 	default:
 		hint = "the scheme is not a memcached scheme"
 	}
@@ -437,10 +422,12 @@ func (s *Settings) readOptions(cfg core.Config, o options) error {
 			sort.Strings(s.Ignored)
 			return nil
 		}
-		return newError(cfg, ErrUnknownOption, nil,
+		e := newError(cfg, ErrUnknownOption, nil,
 			"unknown option%s %s: the memcached client options are %s (and the Django-only ones in "+
 				"gomemcache.IgnoredOptions); fix the name, or pass gomemcache.AllowUnknownOptions() to ignore it",
 			plural(len(unknown)), quoteList(unknown), strings.Join(clientOptions, ", "))
+		e.Options = unknown
+		return e
 	}
 	return nil
 }
@@ -542,7 +529,7 @@ func Expiration(ttl core.TTL, now time.Time) (int32, error) {
 		return int32(secs), nil
 	}
 	if secs > math.MaxInt32 || now.Unix() > math.MaxInt32-secs {
-		return 0, &Error{Kind: ErrTTLRange, Msg: fmt.Sprintf(
+		return 0, &Error{Package: pkg, Kind: ErrTTLRange, Msg: fmt.Sprintf(
 			"a TTL of %d seconds from %s ends after 2038-01-19, beyond memcached's 32-bit expiration time; "+
 				"use a shorter timeout, or timeout=none for no expiry", secs, now.UTC().Format(time.RFC3339))}
 	}

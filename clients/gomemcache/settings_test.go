@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/gomemcache"
 	"github.com/cacheurl/cacheurl/core"
 )
@@ -117,9 +118,9 @@ func TestParseSettingsErrors(t *testing.T) {
 		{"redis://h:6379/0", gomemcache.ErrWrongBackend, []string{"goredis"}},
 		{"locmem://", gomemcache.ErrWrongBackend, []string{"lru"}},
 		{"dummy://", gomemcache.ErrWrongBackend, []string{"lru"}},
-		{"file:///var/tmp/cache", gomemcache.ErrWrongBackend, []string{"no Go client"}},
-		{"db://cache_table", gomemcache.ErrWrongBackend, []string{"no Go client"}},
-		{"uwsgicache://", gomemcache.ErrWrongBackend, []string{"no Go client"}},
+		{"file:///var/tmp/cache", clients.ErrNoGoClient, []string{"no Go client"}},
+		{"db://cache_table", clients.ErrNoGoClient, []string{"no Go client"}},
+		{"uwsgicache://", clients.ErrNoGoClient, []string{"no Go client"}},
 		// A TTL memcached cannot hold (its expiration is an int32 Unix time).
 		{"memcached://h?timeout=4000000000", gomemcache.ErrTTLRange, []string{"2038", "timeout=none"}},
 	}
@@ -198,24 +199,53 @@ func TestParseSettingsStructs(t *testing.T) {
 			}
 		})
 	}
+	// ParseSettings (and New) check a hand-built config with
+	// core.Config.Normalize first: what cannot be written as a URL fails
+	// there, with core's kind reachable.
 	bad := []struct {
-		name string
-		cfg  core.Config
-		kind error
+		name     string
+		cfg      core.Config
+		kind     error
+		coreKind error
 	}{
-		{"no servers", core.Config{Scheme: "memcached", Backend: core.BackendMemcached}, gomemcache.ErrNoServers},
-		{"hosts and socket", core.Config{Scheme: "memcached", Hosts: []string{"h"}, Socket: "/s.sock"}, gomemcache.ErrInvalidServer},
-		{"unbracketed IPv6", core.Config{Scheme: "memcached", Hosts: []string{"::1"}}, gomemcache.ErrInvalidServer},
-		{"slash in host", core.Config{Scheme: "memcached", Hosts: []string{"a/b:1"}}, gomemcache.ErrInvalidServer},
-		{"empty host", core.Config{Scheme: "memcached", Hosts: []string{":11211"}}, gomemcache.ErrInvalidServer},
-		{"unknown scheme", core.Config{Scheme: "mongodb", Hosts: []string{"h"}}, gomemcache.ErrWrongBackend},
+		{"no servers", core.Config{Scheme: "memcached", Backend: core.BackendMemcached}, gomemcache.ErrInvalidConfig, nil},
+		{"hosts and socket", core.Config{Scheme: "memcached", Hosts: []string{"h"}, Socket: "/s.sock"}, gomemcache.ErrInvalidConfig, core.ErrInvalidHost},
+		{"unbracketed IPv6", core.Config{Scheme: "memcached", Hosts: []string{"::1"}}, gomemcache.ErrInvalidConfig, nil},
+		{"slash in host", core.Config{Scheme: "memcached", Hosts: []string{"a/b:1"}}, gomemcache.ErrInvalidConfig, nil},
+		{"empty host", core.Config{Scheme: "memcached", Hosts: []string{":11211"}}, gomemcache.ErrInvalidConfig, nil},
+		{"elasticache over a socket", core.Config{Scheme: "elasticache", Socket: "/run/mc.sock"}, gomemcache.ErrInvalidConfig, nil},
+		{"relative socket", core.Config{Scheme: "memcached", Socket: "run/mc.sock"}, gomemcache.ErrInvalidConfig, nil},
+		{"port out of range", core.Config{Scheme: "memcached", Hosts: []string{"h:99999"}}, gomemcache.ErrInvalidConfig, core.ErrInvalidPort},
+		{"unknown scheme", core.Config{Scheme: "mongodb", Hosts: []string{"h"}}, gomemcache.ErrInvalidConfig, core.ErrUnknownScheme},
+		{"redis", core.Config{Scheme: "redis", Hosts: []string{"h"}}, gomemcache.ErrWrongBackend, nil},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := gomemcache.ParseSettings(tt.cfg); !errors.Is(err, tt.kind) {
+			_, err := gomemcache.ParseSettings(tt.cfg)
+			if !errors.Is(err, tt.kind) {
 				t.Errorf("ParseSettings error = %v, want %v", err, tt.kind)
 			}
+			if tt.coreKind != nil && !errors.Is(err, tt.coreKind) {
+				t.Errorf("ParseSettings error = %v, want it to match core's %v too", err, tt.coreKind)
+			}
+			if _, err2 := gomemcache.New(tt.cfg); !errors.Is(err2, tt.kind) {
+				t.Errorf("New error = %v, want %v", err2, tt.kind)
+			}
 		})
+	}
+	// Servers alone does not normalize; it still refuses what it cannot use.
+	for _, tt := range []struct {
+		cfg  core.Config
+		kind error
+	}{
+		{core.Config{Scheme: "memcached"}, gomemcache.ErrNoServers},
+		{core.Config{Scheme: "memcached", Hosts: []string{"h"}, Socket: "/s.sock"}, gomemcache.ErrInvalidServer},
+		{core.Config{Scheme: "memcached", Hosts: []string{"::1"}}, gomemcache.ErrInvalidServer},
+		{core.Config{Scheme: "memcached", Hosts: []string{":11211"}}, gomemcache.ErrInvalidServer},
+	} {
+		if _, err := gomemcache.Servers(tt.cfg); !errors.Is(err, tt.kind) || !errors.Is(err, core.ErrInvalidHost) {
+			t.Errorf("Servers(%+v) error = %v, want %v (and core.ErrInvalidHost)", tt.cfg, err, tt.kind)
+		}
 	}
 }
 

@@ -7,21 +7,21 @@ import (
 	"testing"
 )
 
-// The README section documents every parameter and every ignored option.
+// docs/clients.md documents every parameter and every ignored option.
 func TestDocsListEveryOption(t *testing.T) {
-	b, err := os.ReadFile("../../docs/readme/clients-redis.md")
+	b, err := os.ReadFile("../../docs/clients.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := string(b)
 	for _, p := range params {
 		if !strings.Contains(doc, "`"+p.name+"`") {
-			t.Errorf("docs/readme/clients-redis.md does not mention parameter `%s`", p.name)
+			t.Errorf("docs/clients.md does not mention parameter `%s`", p.name)
 		}
 	}
 	for _, name := range ignored {
 		if !strings.Contains(doc, "`"+name+"`") {
-			t.Errorf("docs/readme/clients-redis.md does not mention ignored option `%s`", name)
+			t.Errorf("docs/clients.md does not mention ignored option `%s`", name)
 		}
 	}
 }

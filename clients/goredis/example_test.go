@@ -220,7 +220,7 @@ func ExampleIsIgnored() {
 	// pool_szie false
 }
 
-func ExampleAllowUnknown() {
+func ExampleAllowUnknownOptions() {
 	cfg, err := core.Parse("redis://cache/0?pool_size=5&myapp_shard=eu")
 	if err != nil {
 		panic(err)
@@ -228,10 +228,10 @@ func ExampleAllowUnknown() {
 	_, err = goredis.Options(cfg)
 	fmt.Println(err)
 
-	o, err := goredis.Options(cfg, goredis.AllowUnknown())
+	o, err := goredis.Options(cfg, goredis.AllowUnknownOptions())
 	fmt.Println(o.PoolSize, err)
 	// Output:
-	// goredis: unknown option myapp_shard: not a go-redis parameter, nor a Django-only one on the ignore list (check the spelling, or use AllowUnknown)
+	// goredis: unknown option myapp_shard: not a go-redis parameter, nor a Django-only one on the ignore list (check the spelling, or use AllowUnknownOptions)
 	// 5 <nil>
 }
 

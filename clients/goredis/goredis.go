@@ -55,8 +55,8 @@
 //
 // Options that configure only the Python side ([IgnoredOptions]:
 // client_class, parser_class, max_connections, serializer, ...) are ignored.
-// Any other option is an error that names it, unless [AllowUnknown] is
-// given.
+// Any other option is an error that names it, unless [AllowUnknownOptions]
+// is given.
 //
 // The cache arguments of the config (TTL, KeyPrefix, Version, KeyFunction,
 // MaxEntries, CullFrequency, Lib) are not connection settings: go-redis has
@@ -64,8 +64,16 @@
 // caller, who reads them from the config (cfg.TTL.Duration(),
 // cfg.KeyPrefix) when storing keys.
 //
-// Errors are [*Error] values matching [ErrUnsupported], [ErrInvalidOption] or
-// [ErrUnknownOption]; none contains a password.
+// Every constructor first checks the config with [core.Config.Normalize],
+// so a hand-built config is held to the rules of a parsed one: hosts "",
+// "a b:6379" or "h:99999", or a db beyond 2147483647, are [ErrInvalidConfig]
+// errors (wrapping core's error, whose kind matches too) rather than a
+// client that fails at dial time.
+//
+// Errors are [*Error] values (the shape every client package shares, see
+// package clients) matching [ErrInvalidConfig], [ErrWrongBackend],
+// [ErrUnsupported], [ErrInvalidOption] or [ErrUnknownOption]; none contains
+// a password.
 package goredis
 
 import (
@@ -74,6 +82,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -84,10 +93,10 @@ type buildOptions struct {
 	allowUnknown bool
 }
 
-// AllowUnknown makes options that are neither go-redis parameters nor on
-// the ignore list be ignored instead of an [ErrUnknownOption] error (for a
-// URL that also carries settings for another program).
-func AllowUnknown() Option { return func(o *buildOptions) { o.allowUnknown = true } }
+// AllowUnknownOptions makes options that are neither go-redis parameters
+// nor on the ignore list be ignored instead of an [ErrUnknownOption] error
+// (for a URL that also carries settings for another program).
+func AllowUnknownOptions() Option { return func(o *buildOptions) { o.allowUnknown = true } }
 
 // plan is a config checked and resolved: what every constructor needs.
 type plan struct {
@@ -108,23 +117,15 @@ func build(cfg core.Config, opts []Option) (*plan, error) {
 			o(&bo)
 		}
 	}
-	sch, ok := core.LookupScheme(cfg.Scheme)
-	if !ok {
-		return nil, unsupported(fmt.Sprintf("unknown scheme %q: not a redis URL", cfg.Scheme))
+	if sch, ok := core.LookupScheme(cfg.Scheme); ok && sch.Backend != core.BackendRedis {
+		return nil, notRedis(sch)
 	}
-	if sch.Backend != core.BackendRedis {
-		return nil, unsupported(notRedis(sch))
+	cfg, err := clients.Normalize(pkg, cfg)
+	if err != nil {
+		return nil, err
 	}
+	sch, _ := core.LookupScheme(cfg.Scheme)
 	p := &plan{topology: sch.Topology, tls: sch.TLS, socket: cfg.Socket, db: cfg.DB, master: cfg.Master}
-	if (cfg.Backend != "" && cfg.Backend != sch.Backend) || (cfg.Topology != "" && cfg.Topology != sch.Topology) || (cfg.TLS && !sch.TLS) {
-		return nil, unsupported(fmt.Sprintf("the config's backend, topology or tls field does not match its scheme %q (check it with core.Config.Normalize)", sch.Name))
-	}
-	if cfg.DB < 0 {
-		return nil, unsupported(fmt.Sprintf("db %d is negative", cfg.DB))
-	}
-	if len(cfg.Hosts) > 0 && cfg.Socket != "" {
-		return nil, unsupported("the config has both hosts and a socket; give one")
-	}
 	p.addrs = append([]string(nil), cfg.Hosts...)
 
 	switch p.topology {
@@ -197,15 +198,15 @@ func (p *plan) finishTLS() error {
 	return nil
 }
 
-func notRedis(s core.Scheme) string {
+func notRedis(s core.Scheme) *Error {
 	msg := fmt.Sprintf("%s:// is a %s cache, not redis", s.Name, s.Backend)
 	switch s.Backend {
 	case core.BackendMemcached:
-		return msg + ": use a memcached client (clients/gomemcache)"
-	case core.BackendLocmem:
-		return msg + ": use an in-process cache (clients/lru)"
+		return wrongBackend(msg + ": use a memcached client (clients/gomemcache)")
+	case core.BackendLocmem, core.BackendDummy:
+		return wrongBackend(msg + ": use an in-process cache (clients/lru)")
 	}
-	return msg
+	return &Error{Package: pkg, Kind: clients.ErrNoGoClient, Msg: msg + ": Django's backend for it has no Go client"}
 }
 
 // wrongTopology is the error of a constructor that does not fit the URL.

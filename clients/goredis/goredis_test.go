@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/goredis"
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
@@ -173,9 +175,9 @@ func TestErrors(t *testing.T) {
 		{"redis://:" + secret + "@a,b:6380/0", opts, goredis.ErrUnsupported, nil, []string{"several hosts", "a:6379,b:6380", "redis+cluster://", "redis+sentinel://"}},
 		{"redis://:" + secret + "@a,b/0", newClient, goredis.ErrUnsupported, nil, []string{"redis+cluster://a:6379,b:6379"}},
 		{"valkey://a,b/0", universal, goredis.ErrUnsupported, nil, []string{"valkey://", "several hosts"}},
-		{"memcached://u:" + secret + "@a:11211", opts, goredis.ErrUnsupported, nil, []string{"memcached:// is a memcached cache", "gomemcache"}},
-		{"locmem://", newClient, goredis.ErrUnsupported, nil, []string{"locmem"}},
-		{"file:///tmp/x", newClient, goredis.ErrUnsupported, nil, []string{"file:// is a file cache"}},
+		{"memcached://u:" + secret + "@a:11211", opts, goredis.ErrWrongBackend, nil, []string{"memcached:// is a memcached cache", "gomemcache"}},
+		{"locmem://", newClient, goredis.ErrWrongBackend, nil, []string{"locmem"}},
+		{"file:///tmp/x", newClient, clients.ErrNoGoClient, nil, []string{"file:// is a file cache"}},
 		{"redis+cluster://:" + secret + "@a", opts, goredis.ErrUnsupported, nil, []string{"Options cannot build a cluster config", "ClusterOptions"}},
 		{"redis+sentinel://:" + secret + "@a/m", opts, goredis.ErrUnsupported, nil, []string{"FailoverOptions"}},
 		{"redis://:" + secret + "@a", failover, goredis.ErrUnsupported, nil, []string{"FailoverOptions cannot build a standalone config", "use Options"}},
@@ -246,45 +248,65 @@ func TestErrors(t *testing.T) {
 }
 
 // Structured configs (decoded from a file, say) that Parse would never
-// produce are still checked.
+// produce are checked with core.Config.Normalize before anything is built:
+// they fail here, not at dial time, with core's kind reachable too.
 func TestStructuredConfigErrors(t *testing.T) {
 	base := func(scheme string, topo core.Topology) core.Config {
 		return core.Config{Scheme: scheme, Backend: core.BackendRedis, Topology: topo, Hosts: []string{"h:6379"}, Password: secret}
 	}
+	hosts := func(h ...string) core.Config { return core.Config{Scheme: "redis", Hosts: h, Password: secret} }
 	for name, c := range map[string]struct {
 		cfg      core.Config
+		kind     error // goredis's kind
+		coreKind error // core's kind, or nil
 		contains string
 	}{
-		"unknown scheme":    {core.Config{Scheme: "redsi", Hosts: []string{"h:1"}}, `unknown scheme "redsi"`},
-		"empty scheme":      {core.Config{}, "unknown scheme"},
-		"topology mismatch": {base("redis", core.Cluster), "does not match its scheme"},
-		"backend mismatch":  {core.Config{Scheme: "redis", Backend: core.BackendMemcached}, "does not match"},
-		"tls mismatch":      {func() core.Config { c := base("redis", ""); c.TLS = true; return c }(), "does not match"},
-		"hosts and socket":  {func() core.Config { c := base("redis", ""); c.Socket = "/s"; return c }(), "both hosts and a socket"},
-		"negative db":       {func() core.Config { c := base("redis", ""); c.DB = -1; return c }(), "negative"},
-		"cluster db":        {func() core.Config { c := base("redis+cluster", ""); c.DB = 2; return c }(), "only db 0, not db 2"},
-		"sentinel master":   {base("redis+sentinel", ""), "needs the master name"},
-		"sentinel socket":   {core.Config{Scheme: "redis+sentinel", Socket: "/s", Master: "m"}, "not a unix socket"},
-		"tls socket":        {core.Config{Scheme: "rediss", Socket: "/s"}, "TLS over a unix socket"},
+		"unknown scheme":    {core.Config{Scheme: "redsi", Hosts: []string{"h:1"}}, goredis.ErrInvalidConfig, core.ErrUnknownScheme, `unknown scheme "redsi"`},
+		"empty scheme":      {core.Config{}, goredis.ErrInvalidConfig, core.ErrUnknownScheme, "unknown scheme"},
+		"topology mismatch": {base("redis", core.Cluster), goredis.ErrInvalidConfig, core.ErrInvalidParameter, "does not match"},
+		"backend mismatch":  {core.Config{Scheme: "redis", Backend: core.BackendMemcached}, goredis.ErrInvalidConfig, core.ErrInvalidParameter, "does not match"},
+		"tls mismatch":      {func() core.Config { c := base("redis", ""); c.TLS = true; return c }(), goredis.ErrInvalidConfig, core.ErrInvalidParameter, "tls"},
+		"hosts and socket":  {func() core.Config { c := base("redis", ""); c.Socket = "/s"; return c }(), goredis.ErrInvalidConfig, core.ErrInvalidHost, "hosts and socket"},
+		"negative db":       {func() core.Config { c := base("redis", ""); c.DB = -1; return c }(), goredis.ErrInvalidConfig, nil, "db"},
+		"db beyond int32":   {func() core.Config { c := base("redis", ""); c.DB = math.MaxInt; return c }(), goredis.ErrInvalidConfig, core.ErrInvalidPath, "2147483647"},
+		"empty host":        {hosts(""), goredis.ErrInvalidConfig, core.ErrInvalidHost, "empty host"},
+		"host with a space": {hosts("a b:6379"), goredis.ErrInvalidConfig, nil, "space"},
+		"port out of range": {hosts("h:99999"), goredis.ErrInvalidConfig, core.ErrInvalidPort, "99999"},
+		"cluster db":        {func() core.Config { c := base("redis+cluster", ""); c.DB = 2; return c }(), goredis.ErrInvalidConfig, nil, "db 0"},
+		"sentinel master":   {base("redis+sentinel", ""), goredis.ErrInvalidConfig, nil, "master name"},
+		"sentinel socket":   {core.Config{Scheme: "redis+sentinel", Socket: "/s", Master: "m"}, goredis.ErrInvalidConfig, nil, ""},
+		"relative socket":   {core.Config{Scheme: "redis", Socket: "run/relative.sock"}, goredis.ErrInvalidConfig, nil, ""},
+		"tls socket":        {core.Config{Scheme: "rediss", Socket: "/s"}, goredis.ErrInvalidConfig, nil, "no TLS over sockets"},
+		"memcached":         {core.Config{Scheme: "memcached", Hosts: []string{"h:11211"}}, goredis.ErrWrongBackend, nil, "use a memcached client"},
+		"file":              {core.Config{Scheme: "file", Path: "/tmp/c"}, clients.ErrNoGoClient, nil, "no Go client"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := goredis.NewClient(c.cfg)
-			if !errors.Is(err, goredis.ErrUnsupported) {
-				t.Fatalf("err = %v, want ErrUnsupported", err)
+			if !errors.Is(err, c.kind) {
+				t.Fatalf("err = %v, want %v", err, c.kind)
+			}
+			if c.coreKind != nil && !errors.Is(err, c.coreKind) {
+				t.Errorf("err = %v, want it to match core's %v too", err, c.coreKind)
+			}
+			var e *goredis.Error
+			if !errors.As(err, &e) || e.Package != "goredis" {
+				t.Errorf("err is %T %+v, want a *goredis.Error of package goredis", err, e)
 			}
 			if !strings.Contains(err.Error(), c.contains) || strings.Contains(err.Error(), secret) {
 				t.Errorf("message %q: want it to contain %q and not the password", err, c.contains)
 			}
 		})
 	}
-	// Defaults for an empty host list, as for redis:// (SPEC.md §2).
+	// Defaults for an empty host list, as for redis://: localhost with the
+	// scheme's default port.
 	o, err := goredis.FailoverOptions(core.Config{Scheme: "redis+sentinel", Master: "m"})
 	if err != nil || !slices.Equal(o.SentinelAddrs, []string{"localhost:26379"}) {
 		t.Errorf("sentinel without hosts: %v, %v", o, err)
 	}
-	u, err := goredis.UniversalOptions(core.Config{Scheme: "redis", Socket: "run/relative.sock"})
-	if !errors.Is(err, goredis.ErrUnsupported) {
-		t.Errorf("relative socket in UniversalOptions: %v, %v", u, err)
+	// A config with no Backend is routed by its scheme.
+	so, err := goredis.Options(core.Config{Scheme: "redis", Hosts: []string{"h"}})
+	if err != nil || so.Addr != "h:6379" {
+		t.Errorf("scheme-only config: %v, %v", so, err)
 	}
 }
 
@@ -306,12 +328,12 @@ func TestUnknownAllowedAndIgnored(t *testing.T) {
 	if !errors.Is(err, goredis.ErrUnknownOption) {
 		t.Fatalf("without AllowUnknown: %v", err)
 	}
-	o, err = goredis.Options(parse(t, "redis://a/0?app_setting=1&pool_size=3"), goredis.AllowUnknown())
+	o, err = goredis.Options(parse(t, "redis://a/0?app_setting=1&pool_size=3"), goredis.AllowUnknownOptions())
 	if err != nil || o.PoolSize != 3 {
 		t.Errorf("AllowUnknown: %v, %v", o, err)
 	}
 	// AllowUnknown does not excuse a bad value or a misplaced option.
-	if _, err := goredis.Options(parse(t, "redis://a/0?app=1&pool_size=x"), goredis.AllowUnknown()); !errors.Is(err, goredis.ErrInvalidOption) {
+	if _, err := goredis.Options(parse(t, "redis://a/0?app=1&pool_size=x"), goredis.AllowUnknownOptions()); !errors.Is(err, goredis.ErrInvalidOption) {
 		t.Errorf("AllowUnknown with a bad value: %v", err)
 	}
 	if _, err := goredis.Options(parse(t, "redis://a/0?app=1"), nil); !errors.Is(err, goredis.ErrUnknownOption) {
@@ -438,14 +460,14 @@ func TestDescribe(t *testing.T) {
 
 func TestErrorType(t *testing.T) {
 	cause := fs.ErrPermission
-	e := &goredis.Error{Kind: goredis.ErrInvalidOption, Options: []string{"ssl_ca_certs"}, Msg: "cannot read", Err: cause}
+	e := &goredis.Error{Package: "goredis", Kind: goredis.ErrInvalidOption, Options: []string{"ssl_ca_certs"}, Msg: "cannot read", Err: cause}
 	if e.Error() != "goredis: cannot read: permission denied" {
 		t.Errorf("Error() = %q", e.Error())
 	}
-	if !errors.Is(e, goredis.ErrInvalidOption) || !errors.Is(e, fs.ErrPermission) || errors.Is(e, goredis.ErrUnsupported) {
+	if !errors.Is(e, goredis.ErrInvalidOption) || !errors.Is(e, fs.ErrPermission) || errors.Is(e, goredis.ErrUnsupported) || !errors.Is(e, core.ErrInvalidParameter) {
 		t.Error("errors.Is does not see the kind and the cause")
 	}
-	e2 := &goredis.Error{Kind: goredis.ErrUnsupported, Msg: "no"}
+	e2 := &goredis.Error{Package: "goredis", Kind: goredis.ErrUnsupported, Msg: "no"}
 	if e2.Error() != "goredis: no" || !errors.Is(e2, goredis.ErrUnsupported) {
 		t.Errorf("Error() = %q", e2.Error())
 	}

@@ -285,8 +285,8 @@ func parseOptions(s *settings, options map[string]string, t core.Topology, tlsOn
 		}
 	}
 	if len(unknown) > 0 && !allowUnknown {
-		return &Error{Kind: ErrUnknownOption, Options: unknown, Msg: fmt.Sprintf(
-			"unknown option%s %s: not a go-redis parameter, nor a Django-only one on the ignore list (check the spelling, or use AllowUnknown)",
+		return &Error{Package: pkg, Kind: ErrUnknownOption, Options: unknown, Msg: fmt.Sprintf(
+			"unknown option%s %s: not a go-redis parameter, nor a Django-only one on the ignore list (check the spelling, or use AllowUnknownOptions)",
 			plural(len(unknown)), strings.Join(unknown, ", "))}
 	}
 
@@ -303,7 +303,7 @@ func parseOptions(s *settings, options map[string]string, t core.Topology, tlsOn
 		}
 		if p.alias != "" {
 			if _, both := options[p.alias]; both {
-				return &Error{Kind: ErrInvalidOption, Options: []string{p.alias, name}, Msg: fmt.Sprintf(
+				return &Error{Package: pkg, Kind: ErrInvalidOption, Options: []string{p.alias, name}, Msg: fmt.Sprintf(
 					"options %s and %s are the same setting (%s is go-redis's old name); give one", p.alias, name, name)}
 			}
 		}

@@ -27,7 +27,7 @@ func tlsConfig(s *settings, serverName string) (*tls.Config, error) {
 	skip := s.CertReqs == "none"
 	if s.SkipVerify != nil {
 		if s.CertReqs != "" && *s.SkipVerify != skip {
-			return nil, &Error{Kind: ErrInvalidOption, Options: []string{"skip_verify", "ssl_cert_reqs"}, Msg: fmt.Sprintf(
+			return nil, &Error{Package: pkg, Kind: ErrInvalidOption, Options: []string{"skip_verify", "ssl_cert_reqs"}, Msg: fmt.Sprintf(
 				"skip_verify=%t contradicts ssl_cert_reqs=%s; give one", *s.SkipVerify, s.CertReqs)}
 		}
 		skip = *s.SkipVerify
@@ -63,7 +63,7 @@ func tlsConfig(s *settings, serverName string) (*tls.Config, error) {
 			if s.KeyFile != "" {
 				opts = append(opts, "ssl_keyfile")
 			}
-			return nil, &Error{Kind: ErrInvalidOption, Options: opts, Msg: "options " + strings.Join(opts, " and ") + ": cannot load the client certificate", Err: err}
+			return nil, &Error{Package: pkg, Kind: ErrInvalidOption, Options: opts, Msg: "options " + strings.Join(opts, " and ") + ": cannot load the client certificate", Err: err}
 		}
 		c.Certificates = []tls.Certificate{cert}
 	}

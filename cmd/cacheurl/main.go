@@ -4,8 +4,9 @@
 //
 //	cacheurl parse [--format json|django|url] [--show-secrets] [--input raw|json] [URL | -]
 //	cacheurl explain [--show-secrets] [--input raw|json] [URL]
-//	cacheurl check [--timeout 5s] [--allow-unknown] [URL]
+//	cacheurl check [--timeout 5s] [--wait DURATION] [--json] [--allow-unknown] [URL]
 //	cacheurl help [command]
+//	cacheurl --version
 //
 // Without a URL the commands read $CACHE_URL, and use locmem:// when it is
 // unset or empty, as django-cache-url's config() does. parse prints the
@@ -13,11 +14,16 @@
 // the canonical URL (url); with "-" it reads one URL per line from standard
 // input and writes one JSON object per line. explain prints a readable
 // breakdown and warns where django-cache-url, Django and go-redis read the
-// URL differently; check connects to the cache. Passwords are shown as
-// xxxxx unless --show-secrets is given.
+// URL differently; check connects to the cache and does a round trip
+// (--wait retries until it is ready, --json prints one JSON object).
+// Passwords are shown as xxxxx unless --show-secrets is given. --version
+// prints the version the binary was built from (its module version, VCS
+// revision and Go version).
 //
-// Exit status: 0 on success, 1 when a URL is invalid (in batch mode: when
-// any line failed), 2 for usage errors.
+// Exit status: 0 on success; 1 when a URL is invalid (in batch mode: when
+// any line failed; for check: also when the client cannot use the URL);
+// 2 for usage errors; 3 when check could not reach the server or the round
+// trip failed.
 package main
 
 import (
@@ -26,15 +32,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Exit statuses.
 const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
+	exitOK          = 0
+	exitFail        = 1 // the URL is invalid (or, for check, unusable)
+	exitUsage       = 2
+	exitUnreachable = 3 // check: the server did not answer, or the round trip failed
 )
 
 // env is what a command may touch: its streams and the environment.
@@ -88,6 +98,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		}
 		writeHelp(stdout)
 		return exitOK
+	case "--version", "-version":
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "cacheurl: --version takes no arguments\n")
+			return exitUsage
+		}
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(info))
+		return exitOK
+	}
+	if strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "cacheurl: unknown flag %s; flags come after the command\n\n", flagName(args[0]))
+		writeHelp(stderr)
+		return exitUsage
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -116,7 +139,7 @@ func writeHelp(w io.Writer) {
 		fmt.Fprintf(&b, "  %-*s  %s\n", width, n, commands[n].summary)
 	}
 	b.WriteString("\nWithout a URL, commands read $CACHE_URL (locmem:// when unset or empty).\n")
-	b.WriteString("Run \"cacheurl help <command>\" for a command's flags.\n")
+	b.WriteString("Run \"cacheurl help <command>\" for a command's flags, \"cacheurl --version\" for the version.\n")
 	io.WriteString(w, b.String())
 }
 
@@ -140,7 +163,7 @@ func writeUsage(w io.Writer, fs *flag.FlagSet, c command) {
 			b.WriteString(" " + name)
 		}
 		b.WriteString("\n        " + usage)
-		if f.DefValue != "" && f.DefValue != "false" {
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0s" {
 			fmt.Fprintf(&b, " (default %s)", f.DefValue)
 		}
 		b.WriteByte('\n')
@@ -185,6 +208,91 @@ func usageError(e *env, fs *flag.FlagSet, c command, err error) int {
 	if reportEnvError(e, err) {
 		return exitFail
 	}
-	fmt.Fprintf(e.stderr, "cacheurl %s: %v\nUsage: cacheurl %s\nRun \"cacheurl help %s\" for the flags.\n", c.name, err, c.usage, c.name)
+	fmt.Fprintf(e.stderr, "cacheurl %s: %s\nUsage: cacheurl %s\nRun \"cacheurl help %s\" for the flags.\n", c.name, flagError(fs, err), c.usage, c.name)
 	return exitUsage
+}
+
+// flagError rewords the flag package's errors in the CLI's own terms: its
+// flags are written --name, and the user should read back what they typed
+// ("unknown flag --bogus", not "flag provided but not defined: -bogus").
+func flagError(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return "unknown flag " + flagName(name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return "flag " + flagName(name) + " needs a value"
+	}
+	if name, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return "bad flag syntax: " + name + " (write --name or --name=value)"
+	}
+	// invalid value "x" for flag -timeout: parse error
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if i := strings.Index(rest, " for flag -"); i >= 0 {
+			value, tail := rest[:i], rest[i+len(" for flag -"):]
+			name, _, _ := strings.Cut(tail, ":")
+			want := "a valid value"
+			if f := fs.Lookup(name); f != nil {
+				switch f.Value.(type) {
+				case interface{ IsBoolFlag() bool }:
+					want = "true or false"
+				default:
+					if _, err := time.ParseDuration(f.DefValue); err == nil {
+						want = "a duration such as 500ms, 5s or 1m"
+					}
+				}
+			}
+			return fmt.Sprintf("invalid value %s for --%s: want %s", value, name, want)
+		}
+	}
+	if name, ok := strings.CutPrefix(msg, "invalid boolean flag "); ok {
+		return "invalid boolean flag --" + strings.TrimLeft(name, "-")
+	}
+	return msg
+}
+
+// flagName writes a flag as the user should type it: --name.
+func flagName(arg string) string {
+	name, _, _ := strings.Cut(arg, "=")
+	return "--" + strings.TrimLeft(name, "-")
+}
+
+// versionLine describes the build: the module version (a tagged version,
+// a pseudo-version from the VCS stamp, or "(devel)"), the VCS revision and
+// time when stamped, and the Go version and platform.
+func versionLine(info *debug.BuildInfo) string {
+	version, goVersion := "(unknown)", runtime.Version()
+	var rev, when, modified string
+	if info != nil {
+		if info.Main.Version != "" {
+			version = info.Main.Version
+		}
+		if info.GoVersion != "" {
+			goVersion = info.GoVersion
+		}
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				when = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					modified = ", modified"
+				}
+			}
+		}
+	}
+	line := "cacheurl " + version
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		line += " (commit " + rev
+		if when != "" {
+			line += ", " + when
+		}
+		line += modified + ")"
+	}
+	return line + " " + goVersion + " " + runtime.GOOS + "/" + runtime.GOARCH
 }

@@ -29,8 +29,8 @@ func runCLI(t testing.TB, env map[string]string, stdin string, args ...string) r
 }
 
 // goldenTests are the commands whose whole output is kept in
-// testdata/<name>.golden. Each golden file was reviewed against SPEC.md and
-// the reference vectors when written; run "go test ./cmd/cacheurl -update"
+// testdata/<name>.golden. Each golden file was reviewed against the grammar
+// (docs/grammar.md) and the reference vectors when written; run "go test ./cmd/cacheurl -update"
 // after a deliberate change and review the diff.
 var goldenTests = []struct {
 	name  string
@@ -43,6 +43,9 @@ var goldenTests = []struct {
 	{name: "unknown_command", args: []string{"pasre"}},
 	{name: "help_parse", args: []string{"help", "parse"}},
 	{name: "help_explain", args: []string{"explain", "-h"}},
+	{name: "flag_before_command", args: []string{"--bogus"}},
+	{name: "parse_unknown_flag", args: []string{"parse", "-bogus", "locmem://"}},
+	{name: "parse_flag_needs_value", args: []string{"parse", "--format"}},
 
 	// parse, one URL, each format.
 	{name: "parse_default", args: []string{"parse"}},

@@ -71,6 +71,14 @@ func TestProcess(t *testing.T) {
 		}
 	})
 
+	t.Run("version", func(t *testing.T) {
+		stdout, stderr, status := execute(t, nil, "", "--version")
+		if status != 0 || stderr != "" || !strings.HasPrefix(stdout, "cacheurl ") || !strings.Contains(stdout, " "+runtime.Version()+" ") {
+			t.Errorf("--version: status %d, stdout %q, stderr %q", status, stdout, stderr)
+		}
+		t.Logf("%s", stdout)
+	})
+
 	statuses := []struct {
 		name  string
 		env   []string
@@ -88,6 +96,12 @@ func TestProcess(t *testing.T) {
 		{"batch one invalid", nil, "locmem://\nredsi://h\n", []string{"parse", "-"}, 1},
 		{"explain valid", nil, "", []string{"explain", "redis://h/0"}, 0},
 		{"explain invalid", nil, "", []string{"explain", "redis://h:0/0"}, 1},
+		{"check ok", nil, "", []string{"check", "locmem://"}, 0},
+		{"check invalid URL", nil, "", []string{"check", "redsi://h"}, 1},
+		{"check unusable URL", nil, "", []string{"check", "file:///tmp/x"}, 1},
+		{"check usage", nil, "", []string{"check", "--bogus"}, 2},
+		{"check unreachable", nil, "", []string{"check", "--timeout", "1s", "redis://127.0.0.1:1/0"}, 3},
+		{"version", nil, "", []string{"--version"}, 0},
 	}
 	for _, tt := range statuses {
 		t.Run("status/"+tt.name, func(t *testing.T) {

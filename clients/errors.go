@@ -1,0 +1,151 @@
+// Package clients holds what the client packages (clients/goredis,
+// clients/gomemcache, clients/lru, clients/check) share: one error shape
+// ([Error]), the error kinds they have in common ([ErrWrongBackend],
+// [ErrNoGoClient], [ErrInvalidConfig], [ErrUnsupported], [ErrUnknownOption],
+// [ErrInvalidOption]) and Django's default entry lifetime ([DefaultTTL]).
+//
+// Every error a client package returns is an [*Error] whose Kind matches
+// with errors.Is, and where the problem is one core knows, a core error kind
+// too: an unknown option is also [core.ErrInvalidParameter], and a config
+// that [core.Config.Normalize] rejects wraps core's own [*core.Error], so
+// errors.Is(err, core.ErrInvalidPort) works on a client builder's error as
+// on a parse error. No message contains a password: URLs are redacted and
+// option values of credentials are never printed.
+package clients
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cacheurl/cacheurl/core"
+)
+
+// DefaultTTL is the entry lifetime a client uses when the URL has no
+// timeout: Django's default TIMEOUT (300 seconds), so that Go and Django
+// keep entries equally long.
+const DefaultTTL = 300 * time.Second
+
+// Kind is the kind of a client error: one sentinel per kind, matched with
+// errors.Is. A kind may stand for one of core's error kinds, which errors.Is
+// then matches as well.
+type Kind struct {
+	code string
+	text string
+	core *core.Kind
+}
+
+// NewKind returns a new error kind with a snake_case code, a short
+// description, and the core kind it is a case of (nil for none). The client
+// packages use it for the kinds only they have.
+func NewKind(code, text string, coreKind *core.Kind) *Kind {
+	return &Kind{code: code, text: text, core: coreKind}
+}
+
+// Error returns the kind's short description ("unknown option").
+func (k *Kind) Error() string { return k.text }
+
+// Code returns a stable snake_case identifier ("unknown_option"), for
+// machine-readable output.
+func (k *Kind) Code() string { return k.code }
+
+// Unwrap returns the core kind this kind is a case of, or nil.
+func (k *Kind) Unwrap() error {
+	if k.core == nil {
+		return nil
+	}
+	return k.core
+}
+
+// The kinds every client package shares.
+var (
+	// ErrWrongBackend: the config is for another backend (a memcached URL
+	// given to the redis client, a redis URL to the in-process cache).
+	ErrWrongBackend = NewKind("wrong_backend", "the URL is for another backend", nil)
+	// ErrNoGoClient: the config is a Django backend no Go client serves
+	// (file://, db://, uwsgicache://).
+	ErrNoGoClient = NewKind("no_go_client", "no Go client for this Django backend", nil)
+	// ErrInvalidConfig: core.Config.Normalize rejects the config (a
+	// hand-built value: a host "h:99999", a db out of range, fields that
+	// contradict the scheme). The *core.Error is the Error's Err, so its
+	// kind (core.ErrInvalidPort, ...) matches too.
+	ErrInvalidConfig = NewKind("invalid_config", "invalid config", nil)
+	// ErrUnsupported: a valid URL this client cannot serve (several hosts
+	// on plain redis://, TLS over a unix socket, memcached credentials, a
+	// constructor that does not fit the topology).
+	ErrUnsupported = NewKind("unsupported", "unsupported configuration", nil)
+	// ErrUnknownOption: options the client neither uses nor ignores on
+	// purpose; a typo, usually. Each package has an option to allow them
+	// (AllowUnknownOptions). It is a case of core.ErrInvalidParameter.
+	ErrUnknownOption = NewKind("unknown_option", "unknown option", core.ErrInvalidParameter)
+	// ErrInvalidOption: an option with a bad value, or one that does not
+	// apply here or contradicts another. It is a case of
+	// core.ErrInvalidParameter.
+	ErrInvalidOption = NewKind("invalid_option", "invalid option", core.ErrInvalidParameter)
+)
+
+// Error is the error of every client package.
+type Error struct {
+	// Package is the client package's name ("goredis", "gomemcache"),
+	// the prefix of the message.
+	Package string
+	// Kind is the sentinel the error matches with errors.Is.
+	Kind *Kind
+	// Options are the names of the options concerned, sorted (empty when
+	// the problem is not an option). A tool can name them in its own words
+	// (the CLI says "--allow-unknown" where the Go API says
+	// AllowUnknownOptions).
+	Options []string
+	// URL is the config's redacted URL, or "".
+	URL string
+	// Msg says what is wrong and how to fix it.
+	Msg string
+	// Err is the underlying cause (a *core.Error, reading a certificate
+	// file, a DNS failure), or nil.
+	Err error
+}
+
+// Error returns `<package>: <msg> (in "<redacted URL>")[: <cause>]`.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Package != "" {
+		b.WriteString(e.Package)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	if e.URL != "" {
+		b.WriteString(" (in ")
+		b.WriteString(strconv.Quote(e.URL))
+		b.WriteString(")")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the kind and the cause, so errors.Is matches the kind
+// (and the core kind it stands for) and errors.As finds the cause.
+func (e *Error) Unwrap() []error {
+	var errs []error
+	if e.Kind != nil {
+		errs = append(errs, e.Kind)
+	}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
+}
+
+// Normalize checks a config with [core.Config.Normalize] and returns the
+// canonical config, or an [*Error] of kind [ErrInvalidConfig] wrapping
+// core's error. Every client builder calls it first, so a hand-built config
+// is held to the rules of a parsed one.
+func Normalize(pkg string, cfg core.Config) (core.Config, error) {
+	n, err := cfg.Normalize()
+	if err != nil {
+		return core.Config{}, &Error{Package: pkg, Kind: ErrInvalidConfig, Msg: "the config is not valid", Err: err}
+	}
+	return n, nil
+}

@@ -1,0 +1,77 @@
+package clients_test
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"testing"
+
+	"github.com/cacheurl/cacheurl/clients"
+	"github.com/cacheurl/cacheurl/core"
+)
+
+func TestErrorShape(t *testing.T) {
+	for _, tt := range []struct {
+		err  *clients.Error
+		text string
+		is   []error
+		not  []error
+	}{
+		{&clients.Error{Package: "goredis", Kind: clients.ErrUnknownOption, Options: []string{"pool_sise"}, Msg: "unknown option pool_sise"},
+			"goredis: unknown option pool_sise",
+			[]error{clients.ErrUnknownOption, core.ErrInvalidParameter}, []error{clients.ErrInvalidOption, core.ErrInvalidHost}},
+		{&clients.Error{Package: "gomemcache", Kind: clients.ErrInvalidOption, URL: "memcached://h?x=1", Msg: "bad", Err: fs.ErrPermission},
+			`gomemcache: bad (in "memcached://h?x=1"): permission denied`,
+			[]error{clients.ErrInvalidOption, core.ErrInvalidParameter, fs.ErrPermission}, []error{clients.ErrUnknownOption}},
+		{&clients.Error{Kind: clients.ErrWrongBackend, Msg: "not redis"}, "not redis",
+			[]error{clients.ErrWrongBackend}, []error{core.ErrInvalidParameter, clients.ErrNoGoClient}},
+	} {
+		if got := tt.err.Error(); got != tt.text {
+			t.Errorf("Error() = %q, want %q", got, tt.text)
+		}
+		for _, k := range tt.is {
+			if !errors.Is(tt.err, k) {
+				t.Errorf("%q: errors.Is(%v) = false", tt.text, k)
+			}
+		}
+		for _, k := range tt.not {
+			if errors.Is(tt.err, k) {
+				t.Errorf("%q: errors.Is(%v) = true", tt.text, k)
+			}
+		}
+	}
+	if clients.ErrUnknownOption.Code() != "unknown_option" || clients.ErrInvalidConfig.Code() != "invalid_config" {
+		t.Error("codes")
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	_, err := clients.Normalize("goredis", core.Config{Scheme: "redis", Hosts: []string{"h:99999"}, Password: "Sekr1t-pw"})
+	if !errors.Is(err, clients.ErrInvalidConfig) || !errors.Is(err, core.ErrInvalidPort) {
+		t.Fatalf("err = %v, want ErrInvalidConfig and core.ErrInvalidPort", err)
+	}
+	var ce *core.Error
+	if !errors.As(err, &ce) {
+		t.Errorf("core's error is not reachable with errors.As: %v", err)
+	}
+	c, err := clients.Normalize("goredis", core.Config{Scheme: "redis", Hosts: []string{"h"}})
+	if err != nil || c.Backend != core.BackendRedis || c.Hosts[0] != "h:6379" {
+		t.Errorf("Normalize = %+v, %v", c, err)
+	}
+}
+
+func ExampleNormalize() {
+	_, err := clients.Normalize("goredis", core.Config{Scheme: "redis", Hosts: []string{"h:99999"}})
+	fmt.Println(errors.Is(err, clients.ErrInvalidConfig), errors.Is(err, core.ErrInvalidPort))
+	// Output: true true
+}
+
+func ExampleNewKind() {
+	errTTL := clients.NewKind("ttl_range", "TTL out of range", core.ErrInvalidParameter)
+	err := &clients.Error{Package: "mycache", Kind: errTTL, Msg: "a TTL of 100 years is too long"}
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, errTTL), errors.Is(err, core.ErrInvalidParameter), errTTL.Code())
+	// Output:
+	// mycache: a TTL of 100 years is too long
+	// true true ttl_range
+}

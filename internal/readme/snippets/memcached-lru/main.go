@@ -1,0 +1,61 @@
+// Command cachedemo stores and reads back a key in the cache that CACHE_URL
+// names: memcached through gomemcache, locmem:// and dummy:// in process.
+package main
+
+import (
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/bradfitz/gomemcache/memcache"
+
+	"github.com/cacheurl/cacheurl/clients/gomemcache"
+	"github.com/cacheurl/cacheurl/clients/lru"
+	"github.com/cacheurl/cacheurl/core"
+)
+
+func main() {
+	log.SetFlags(0)
+	cfg, err := core.FromEnv("", "") // $CACHE_URL, or locmem:// when unset
+	if err != nil {
+		log.Fatal(err)
+	}
+	switch cfg.Backend {
+	case core.BackendMemcached:
+		settings, err := gomemcache.ParseSettings(cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		client, err := gomemcache.New(cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		// The URL's timeout is the entries' TTL, not the socket timeout.
+		exp, err := gomemcache.Expiration(cfg.TTL, time.Now())
+		if err != nil {
+			log.Fatal(err)
+		}
+		err = client.Set(&memcache.Item{Key: "greeting", Value: []byte("hello"), Expiration: exp})
+		if err != nil {
+			log.Fatal(err)
+		}
+		item, err := client.Get("greeting")
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("memcached %v: greeting=%s (expiration %d)\n", settings.Servers, item.Value, exp)
+	default:
+		settings, err := lru.ParseSettings(cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		cache, err := lru.New[string, []byte](cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		cache.Add("greeting", []byte("hello"))
+		v, ok := cache.Get("greeting")
+		fmt.Printf("%s in process (max %d entries, ttl %v, no-op %v): greeting=%q found=%v\n",
+			cfg.Scheme, settings.MaxEntries, settings.TTL, settings.Noop, v, ok)
+	}
+}
