@@ -26,6 +26,7 @@ const maxInt = 1<<31 - 1
 //
 //	redis://[user:pw@]host[:6379][,host...][/db]      standalone (several hosts: Django's primary + replicas)
 //	redis:///run/redis.sock[/db]                       unix socket (also ?db=N)
+//	unix://[user:pw@]/run/redis.sock[?db=N]            unix socket, redis-py's and go-redis's spelling
 //	rediss://, valkeys://                              TLS
 //	redis+sentinel://[user:pw@]s1[:26379],s2/master[/db]
 //	redis+cluster://[user:pw@]n1[:6379],n2,n3
@@ -119,7 +120,7 @@ func (p *parser) parse(raw string, c *Config) bool {
 	if s == "" {
 		return p.fail(ErrMalformed, 0, 0, "empty URL; expected scheme://..., e.g. redis://localhost:6379/0 or locmem://")
 	}
-	if !p.hygiene(s) {
+	if !p.quoted(s) || !p.hygiene(s) {
 		return false
 	}
 	// The scheme ends at the first ':' (scheme names have none).
