@@ -213,7 +213,7 @@ func (p *parser) finish(c *Config, sch *Scheme) bool {
 	if c.Lib == "redis-cache" {
 		if v, ok := c.Options["max_connections"]; ok {
 			if n, ok := parseUint(v, maxInt); !ok || n < 1 {
-				return p.fail(ErrInvalidParameter, p.maxConnOff, p.maxConnLen, "max_connections "+quoteShort(v)+" must be a whole number ≥ 1 (with lib=redis-cache it is the pool size)")
+				return p.fail(ErrInvalidParameter, p.maxConnOff, p.maxConnLen, "max_connections "+quoteShort(v)+" must be a whole number from 1 to 2147483647 (with lib=redis-cache it is the pool size)")
 			}
 		}
 		if c.TTL.Never() {
