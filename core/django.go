@@ -46,8 +46,10 @@ var djangoTopLevel = map[string]bool{
 //     "redis://[user][:password@]host:port/db" (rediss for TLS schemes),
 //     with hosts lower-cased and the userinfo percent-encoded canonically;
 //     redis sockets are "unix://[userinfo@]/path?db=N" with the path
-//     percent-encoded as Format does (redis-py decodes it); memcached hosts are joined
-//     with ";" as written, and memcached sockets are "unix:///path"; file
+//     percent-encoded as Format does (redis-py decodes it); memcached
+//     hosts are joined with ";" (ports canonical: leading zeros and an empty
+//     port dropped), and memcached sockets are "unix:///path" with the path
+//     as decoded (the memcached clients do not decode it); file
 //     caches give the directory, locmem, db and dummy the name, and uwsgi
 //     the name or "default".
 //   - "OPTIONS" (map[string]any), only when not empty: "MAX_ENTRIES" and

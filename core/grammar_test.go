@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -189,5 +192,127 @@ func TestUnixSchemeRow(t *testing.T) {
 		Dialect: dialectOurs, DjangoScheme: "redis", DjangoBackend: djangoRedis, Note: s.Note}
 	if s != want {
 		t.Errorf("unix row %+v, want %+v", s, want)
+	}
+}
+
+var updateGrammarDoc = flag.Bool("update-grammar-doc", false, "rewrite the scheme table of docs/grammar.md")
+
+const grammarDocPath = "../docs/grammar.md"
+
+// grammarSchemeTable renders docs/grammar.md's scheme table from the scheme
+// table.
+func grammarSchemeTable() string {
+	var b strings.Builder
+	b.WriteString("| scheme | family | TLS | topology | default port | from | Django view | notes |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	for _, s := range schemes {
+		tls, topo, port, dj := "", string(s.Topology), "", "– (not expressible)"
+		if s.TLS {
+			tls = "yes"
+		}
+		if s.DefaultPort != 0 {
+			port = strconv.Itoa(s.DefaultPort)
+		}
+		if s.DjangoScheme != "" {
+			dj = "`" + s.DjangoScheme + "` → `" + s.DjangoBackend + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", s.Name, s.Backend, tls, topo, port, s.Dialect, dj, strings.ReplaceAll(s.Note, "|", `\|`))
+	}
+	return b.String()
+}
+
+// TestGrammarDoc keeps docs/grammar.md true: its scheme table is generated
+// from the scheme table, and every row of its checked example tables is
+// what Parse, Format and Django do.
+func TestGrammarDoc(t *testing.T) {
+	data, err := os.ReadFile(grammarDocPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	const begin, end = "<!-- BEGIN scheme table", "<!-- END scheme table -->"
+	i, j := strings.Index(doc, begin), strings.Index(doc, end)
+	if i < 0 || j < i {
+		t.Fatal("docs/grammar.md lacks the scheme table markers")
+	}
+	i += strings.IndexByte(doc[i:], '\n') + 1
+	if want := grammarSchemeTable(); doc[i:j] != want {
+		if *updateGrammarDoc {
+			doc = doc[:i] + want + doc[j:]
+			if err := os.WriteFile(grammarDocPath, []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			t.Errorf("docs/grammar.md's scheme table is stale; run go test ./core -run TestGrammarDoc -update-grammar-doc")
+		}
+	}
+	if strings.Contains(doc, "SPEC"+".md") {
+		t.Error("docs/grammar.md cites the developers' spec; it must stand alone")
+	}
+	for _, k := range Kinds() {
+		if !strings.Contains(doc, "| `"+k.Code()+"` |") {
+			t.Errorf("docs/grammar.md's error table lacks %s", k.Code())
+		}
+	}
+
+	rows := map[string]int{}
+	lines := strings.Split(doc, "\n")
+	for n := 0; n < len(lines); n++ {
+		kind, ok := strings.CutPrefix(lines[n], "<!-- check: ")
+		if !ok {
+			continue
+		}
+		kind = strings.TrimSuffix(kind, " -->")
+		for n += 3; n < len(lines) && strings.HasPrefix(lines[n], "|"); n++ {
+			cells := strings.Split(strings.Trim(lines[n], "|"), "|")
+			for k := range cells {
+				cells[k] = strings.Trim(strings.TrimSpace(cells[k]), "`")
+			}
+			rows[kind]++
+			checkGrammarDocRow(t, kind, cells, n+1)
+		}
+	}
+	if rows["canonical"] < 30 || rows["errors"] < 40 || rows["location"] < 10 {
+		t.Errorf("too few checked rows: %v", rows)
+	}
+}
+
+func checkGrammarDocRow(t *testing.T, kind string, cells []string, line int) {
+	t.Helper()
+	in := cells[0]
+	c, err := Parse(in)
+	switch kind {
+	case "canonical":
+		if err != nil {
+			t.Errorf("docs/grammar.md:%d: %q: %v", line, in, err)
+		} else if got := c.Redacted(); got != cells[1] {
+			t.Errorf("docs/grammar.md:%d: %q is %q, the doc says %q", line, in, got, cells[1])
+		}
+	case "errors":
+		var pe *Error
+		switch {
+		case !errors.As(err, &pe):
+			t.Errorf("docs/grammar.md:%d: %q: want an error, got %v", line, in, err)
+		case pe.Kind.Code() != cells[1]:
+			t.Errorf("docs/grammar.md:%d: %q: kind %s, the doc says %s (%v)", line, in, pe.Kind.Code(), cells[1], err)
+		case !strings.Contains(pe.Msg, cells[2]):
+			t.Errorf("docs/grammar.md:%d: %q: message %q lacks %q", line, in, pe.Msg, cells[2])
+		}
+	case "location":
+		if err != nil {
+			t.Errorf("docs/grammar.md:%d: %q: %v", line, in, err)
+			return
+		}
+		view, err := c.Django()
+		if err != nil {
+			t.Errorf("docs/grammar.md:%d: %q: Django: %v", line, in, err)
+			return
+		}
+		got, _ := json.Marshal(view["LOCATION"])
+		if !jsonEqual(t, got, []byte(cells[1])) {
+			t.Errorf("docs/grammar.md:%d: %q: LOCATION %s, the doc says %s", line, in, got, cells[1])
+		}
+	default:
+		t.Errorf("docs/grammar.md:%d: unknown check %q", line, kind)
 	}
 }
