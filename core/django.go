@@ -32,7 +32,7 @@ var djangoTopLevel = map[string]bool{
 }
 
 // Django returns c as the Django CACHES entry that django-cache-url 3.4.6
-// produces for the same URL (SPEC.md §5), for a Go service and a Django
+// produces for the same URL, for a Go service and a Django
 // service that read one CACHE_URL to agree, and for tools that print Django
 // settings. Encoded with encoding/json it is the reference's JSON object:
 //
@@ -45,8 +45,11 @@ var djangoTopLevel = map[string]bool{
 //     first, then the replicas). Redis TCP locations are
 //     "redis://[user][:password@]host:port/db" (rediss for TLS schemes),
 //     with hosts lower-cased and the userinfo percent-encoded canonically;
-//     redis sockets are "unix:///path?db=N"; memcached hosts are joined
-//     with ";" as written, and memcached sockets are "unix:///path"; file
+//     redis sockets are "unix://[userinfo@]/path?db=N" with the path
+//     percent-encoded as Format does (redis-py decodes it); memcached
+//     hosts are joined with ";" (ports canonical: leading zeros and an empty
+//     port dropped), and memcached sockets are "unix:///path" with the path
+//     as decoded (the memcached clients do not decode it); file
 //     caches give the directory, locmem, db and dummy the name, and uwsgi
 //     the name or "default".
 //   - "OPTIONS" (map[string]any), only when not empty: "MAX_ENTRIES" and
@@ -60,9 +63,9 @@ var djangoTopLevel = map[string]bool{
 //   - "KEY_PREFIX", "VERSION", "KEY_FUNCTION", "LIB" and every option, its
 //     name upper-cased, as strings at the top level.
 //
-// The view differs from the reference only by the deliberate fixes of
-// SPEC.md §5 (the username kept, IPv6 brackets kept, canonical values,
-// timeout in seconds or null, ...). Redis Sentinel and Cluster configs have
+// The view differs from the reference only by the deliberate fixes listed in
+// docs/grammar.md (the username kept, IPv6 brackets kept, canonical values
+// and ports, socket paths percent-encoded, timeout in seconds or null, ...). Redis Sentinel and Cluster configs have
 // no Django equivalent: Django returns an error matching [ErrNotExpressible].
 // A structured value the view cannot render (an unknown scheme, a bad lib, a
 // non-integer max_connections with lib=redis-cache, lib=redis-cache with a
@@ -273,7 +276,7 @@ func djangoUserinfo(username, password string) string {
 }
 
 // djangoEscapeUserinfo percent-encodes a username or password by the
-// canonical rule of SPEC.md §4, as [Format] does.
+// canonical rule of [Format].
 func djangoEscapeUserinfo(s string) string { return djangoEscape(s, encUserinfo) }
 
 // djangoEscape returns s percent-encoded for mode (encUserinfo, encPath).

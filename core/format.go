@@ -15,7 +15,8 @@ import (
 // paths) written %XX in upper-case hex; redis default ports omitted (6379,
 // sentinels 26379); memcached ports as parsed; the redis db always in the
 // path for TCP standalone (redis://host/0), and for sentinel and sockets only
-// when not 0 (or when a socket's last segment is all digits); parameters in
+// when not 0 (or when a socket's last segment is all digits), but for unix://
+// sockets (unix://[userinfo@]/path) in ?db=N when not 0; parameters in
 // the order master_name (only when the master has a '/'), timeout (seconds or
 // none), key_prefix, version, key_function, max_entries, cull_frequency,
 // lib, then the options sorted by name; query values percent-encoded except
@@ -45,8 +46,11 @@ func Format(c Config) string {
 	switch backend {
 	case BackendRedis, BackendMemcached:
 		if c.Socket != "" && len(c.Hosts) == 0 {
+			if name == "unix" { // unix://[user[:password]@]/path?db=N
+				writeUserinfo(&b, &c)
+			}
 			escape(&b, c.Socket, encPath)
-			if backend == BackendRedis {
+			if backend == BackendRedis && name != "unix" {
 				if c.DB != 0 || allDigits(c.Socket[strings.LastIndexByte(c.Socket, '/')+1:]) {
 					b.WriteByte('/')
 					writeInt(&b, c.DB)
@@ -89,11 +93,16 @@ func Format(c Config) string {
 			b.WriteByte('/')
 			writeInt(&b, c.DB)
 		}
-	default:
+	case BackendFile:
 		escape(&b, c.Path, encPath)
+	default:
+		escapeName(&b, c.Path)
 	}
 
 	q := queryWriter{b: &b}
+	if name == "unix" && c.DB != 0 {
+		q.intParam("db", &c.DB)
+	}
 	if masterInQuery {
 		q.param("master_name", c.Master)
 	}

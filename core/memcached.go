@@ -1,5 +1,7 @@
 package core
 
+import "strings"
+
 func (p *parser) memcached(c *Config, sch *Scheme, head string, off int) bool {
 	authority, rawPath := p.split(head, off)
 	poff := off + len(authority)
@@ -13,6 +15,9 @@ func (p *parser) memcached(c *Config, sch *Scheme, head string, off int) bool {
 		}
 		if sch.Name == "elasticache" {
 			return p.fail(ErrInvalidPath, poff, len(rawPath), "elasticache:// needs the cluster's configuration endpoint host, not a unix socket")
+		}
+		if strings.Trim(path, "/") == "" {
+			return p.fail(ErrInvalidPath, poff, len(rawPath), slashSocketMsg(path, sch.Name))
 		}
 		c.Socket = path
 		return true

@@ -26,6 +26,7 @@ const maxInt = 1<<31 - 1
 //
 //	redis://[user:pw@]host[:6379][,host...][/db]      standalone (several hosts: Django's primary + replicas)
 //	redis:///run/redis.sock[/db]                       unix socket (also ?db=N)
+//	unix://[user:pw@]/run/redis.sock[?db=N]            unix socket, redis-py's and go-redis's spelling
 //	rediss://, valkeys://                              TLS
 //	redis+sentinel://[user:pw@]s1[:26379],s2/master[/db]
 //	redis+cluster://[user:pw@]n1[:6379],n2,n3
@@ -119,7 +120,7 @@ func (p *parser) parse(raw string, c *Config) bool {
 	if s == "" {
 		return p.fail(ErrMalformed, 0, 0, "empty URL; expected scheme://..., e.g. redis://localhost:6379/0 or locmem://")
 	}
-	if !p.hygiene(s) {
+	if !p.quoted(s) || !p.hygiene(s) {
 		return false
 	}
 	// The scheme ends at the first ':' (scheme names have none).
@@ -212,7 +213,7 @@ func (p *parser) finish(c *Config, sch *Scheme) bool {
 	if c.Lib == "redis-cache" {
 		if v, ok := c.Options["max_connections"]; ok {
 			if n, ok := parseUint(v, maxInt); !ok || n < 1 {
-				return p.fail(ErrInvalidParameter, p.maxConnOff, p.maxConnLen, "max_connections "+quoteShort(v)+" must be a whole number ≥ 1 (with lib=redis-cache it is the pool size)")
+				return p.fail(ErrInvalidParameter, p.maxConnOff, p.maxConnLen, "max_connections "+quoteShort(v)+" must be a whole number from 1 to 2147483647 (with lib=redis-cache it is the pool size)")
 			}
 		}
 		if c.TTL.Never() {

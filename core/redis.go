@@ -3,6 +3,9 @@ package core
 import "strings"
 
 func (p *parser) redis(c *Config, sch *Scheme, head string, off int) bool {
+	if sch.Name == "unix" {
+		return p.unix(c, head, off)
+	}
 	authority, rawPath := p.split(head, off)
 	poff := off + len(authority)
 	path, ok := p.decodedPath(rawPath, poff, "path")
@@ -16,7 +19,17 @@ func (p *parser) redis(c *Config, sch *Scheme, head string, off int) bool {
 		c.Hosts = []string{"localhost:" + defaultPortText(sch.DefaultPort)}
 	} else {
 		hosts, hoff, ok := p.userinfo(c, authority, off)
-		if !ok || !p.hostList(c, hosts, hoff, sch.DefaultPort) {
+		if !ok {
+			return false
+		}
+		if hosts == "" && sch.Topology == Standalone && !isDBPath(path) {
+			// redis://:pw@/path.sock: credentials before a socket path.
+			p.inPassword = true
+			return p.fail(ErrInvalidUserinfo, poff, len(rawPath), sch.Name+
+				":// puts a unix socket after an empty authority (redis:///path/to.sock), which has no room for a username or password: write unix://[user]:password@/path/to.sock, or "+
+				sch.Name+":///path/to.sock?password=...")
+		}
+		if !p.hostList(c, hosts, hoff, sch.DefaultPort) {
 			return false
 		}
 	}
@@ -67,10 +80,47 @@ func (p *parser) socket(c *Config, sch *Scheme, path string, off int) bool {
 		}
 	}
 	if strings.Trim(sock, "/") == "" {
-		return p.fail(ErrInvalidPath, off, len(path), "invalid unix socket path "+quoteShort(sock))
+		return p.fail(ErrInvalidPath, off, len(path), slashSocketMsg(sock, sch.Name))
 	}
 	c.Socket = sock
 	c.Topology = Standalone
+	return true
+}
+
+// slashSocketMsg is the error for a socket path made only of slashes.
+func slashSocketMsg(sock, scheme string) string {
+	return "unix socket path " + quoteShort(sock) + " names no file; write the socket's absolute path: " + scheme + ":///path/to.sock"
+}
+
+// unix parses unix://[[user]:password@]/path/to/redis.sock[?db=N], redis-py's
+// and go-redis's spelling of a redis unix socket: userinfo before an empty
+// host, then the socket's absolute path. The whole path is the socket (a
+// trailing all-digit segment is part of it): the db is given only as ?db=N.
+func (p *parser) unix(c *Config, head string, off int) bool {
+	authority, rawPath := p.split(head, off)
+	poff := off + len(authority)
+	if authority != "" {
+		hosts, hoff, ok := p.userinfo(c, authority, off)
+		if !ok {
+			return false
+		}
+		if hosts != "" {
+			// Not quoted: without an '@' it may be a password.
+			p.inPassword = true
+			return p.fail(ErrInvalidHost, hoff, len(hosts), "unix:// takes no host, only a socket path: unix:///path/to/redis.sock, with credentials unix://[user]:password@/path/to/redis.sock")
+		}
+	}
+	path, ok := p.decodedPath(rawPath, poff, "socket path")
+	if !ok {
+		return false
+	}
+	if path == "" {
+		return p.fail(ErrInvalidPath, poff, 0, "unix:// needs the socket's absolute path: unix:///path/to/redis.sock[?db=N]")
+	}
+	if strings.Trim(path, "/") == "" {
+		return p.fail(ErrInvalidPath, poff, len(rawPath), slashSocketMsg(path, "unix"))
+	}
+	c.Socket = path
 	return true
 }
 

@@ -35,7 +35,8 @@ const (
 	dialectOurs = "cacheurl"
 )
 
-// schemes is the scheme table (SPEC.md §2). Order is the documentation order.
+// schemes is the scheme table: the one list of schemes, documented in
+// docs/grammar.md. Order is the documentation order.
 var schemes = []Scheme{
 	{"redis", BackendRedis, false, Standalone, 6379, dialectRef, "redis", djangoRedis, "Redis"},
 	{"rediss", BackendRedis, true, Standalone, 6379, dialectRef, "rediss", djangoRedis, "Redis over TLS"},
@@ -43,6 +44,7 @@ var schemes = []Scheme{
 	{"valkey", BackendRedis, false, Standalone, 6379, dialectOurs, "redis", djangoRedis, "Valkey (Redis protocol)"},
 	{"valkeys", BackendRedis, true, Standalone, 6379, dialectOurs, "rediss", djangoRedis, "Valkey over TLS"},
 	{"rediscache", BackendRedis, false, Standalone, 6379, dialectEnv, "redis", djangoRedis, "django-environ's name for redis"},
+	{"unix", BackendRedis, false, Standalone, 6379, dialectOurs, "redis", djangoRedis, "Redis unix socket, redis-py's and go-redis's spelling: unix://[[user]:pw@]/path.sock[?db=N]"},
 	{"redis+sentinel", BackendRedis, false, Sentinel, 26379, dialectOurs, "", "", "Redis Sentinel: hosts are sentinels, path is /master[/db]"},
 	{"rediss+sentinel", BackendRedis, true, Sentinel, 26379, dialectOurs, "", "", "Redis Sentinel over TLS"},
 	{"redis+cluster", BackendRedis, false, Cluster, 6379, dialectOurs, "", "", "Redis Cluster: hosts are seed nodes, no db"},
@@ -176,4 +178,20 @@ func schemeList() string {
 		b.WriteString(s.Name)
 	}
 	return b.String()
+}
+
+// quoted rejects a value wrapped in quotes ("redis://..." or 'redis://...'),
+// as env files and docker-compose pass them through literally. A URL never
+// starts with a quote (a scheme is letters), so the first byte decides.
+func (p *parser) quoted(s string) bool {
+	q := s[0]
+	if q != '"' && q != '\'' {
+		return true
+	}
+	msg := "the value starts with a quote (" + quoteByte(q) + "); remove the quotes around the URL: env files and docker-compose keep them as part of the value"
+	n := 1
+	if len(s) > 1 && s[len(s)-1] == q {
+		msg = "the value is wrapped in quotes (" + string(q) + "..." + string(q) + "); remove the quotes: env files and docker-compose keep them as part of the value"
+	}
+	return p.fail(ErrMalformed, 0, n, msg)
 }

@@ -65,6 +65,7 @@ var schemeTable = []schemeInfo{
 	{"valkey", core.BackendRedis, false, core.Standalone},
 	{"valkeys", core.BackendRedis, true, core.Standalone},
 	{"rediscache", core.BackendRedis, false, core.Standalone},
+	{"unix", core.BackendRedis, false, core.Standalone}, // sockets only
 	{"redis+sentinel", core.BackendRedis, false, core.Sentinel},
 	{"rediss+sentinel", core.BackendRedis, true, core.Sentinel},
 	{"redis+cluster", core.BackendRedis, false, core.Cluster},
@@ -99,7 +100,7 @@ func schemesWhere(keep func(s schemeInfo) bool) []schemeInfo {
 }
 
 var (
-	standaloneSchemes = schemesWhere(func(s schemeInfo) bool { return s.topology == core.Standalone })
+	standaloneSchemes = schemesWhere(func(s schemeInfo) bool { return s.topology == core.Standalone && s.name != "unix" })
 	socketSchemes     = schemesWhere(func(s schemeInfo) bool { return s.topology == core.Standalone && !s.tls })
 	sentinelSchemes   = schemesWhere(func(s schemeInfo) bool { return s.topology == core.Sentinel })
 	clusterSchemes    = schemesWhere(func(s schemeInfo) bool { return s.topology == core.Cluster })

@@ -33,9 +33,10 @@ func goRedisWarnings(c core.Config) []string {
 		return nil
 	}
 	warns := goRedisStandalone(c, u, "")
-	if scheme := c.Scheme; scheme != "redis" && scheme != "rediss" {
+	if scheme := c.Scheme; scheme != "redis" && scheme != "rediss" && scheme != "unix" {
 		// ParseURL knows only redis, rediss and unix: try the URL with the
-		// scheme it would need, to say whether the rest would do.
+		// scheme it would need, to say whether the rest would do (unix://
+		// is go-redis's own spelling of a socket, so it needs no rewrite).
 		alt := "redis"
 		if c.TLS {
 			alt = "rediss"
@@ -61,8 +62,16 @@ func goRedisStandalone(c core.Config, u, alt string) []string {
 			w += ": it knows only redis://, rediss:// and unix://"
 		case strings.Contains(msg, "unexpected option"):
 			w += ": it rejects every query parameter it does not know, Django's cache arguments included"
-		case c.Socket != "":
-			w += fmt.Sprintf(": for a unix socket it wants unix://%s?db=%d", c.Socket, c.DB)
+		case c.Socket != "" && c.Scheme != "unix":
+			// The same socket in go-redis's spelling, which cacheurl reads too.
+			red := c.Redact()
+			unix := core.Config{Scheme: "unix", Backend: core.BackendRedis, Topology: core.Standalone,
+				Socket: c.Socket, DB: c.DB, Username: red.Username, Password: red.Password}
+			want := core.Format(unix)
+			if c.DB == 0 {
+				want += "?db=0"
+			}
+			w += ": for a unix socket it wants " + want + " (cacheurl reads that spelling too)"
 		case len(c.Hosts) > 1:
 			w += ": it takes one address"
 		}
