@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // splitUserinfo splits an authority at its last '@' into userinfo and the
@@ -51,20 +50,10 @@ func escLen(s string, i int) int {
 // hostList parses comma-separated hosts. defPort > 0 fills in missing ports
 // (redis); defPort == 0 keeps hosts as written (memcached).
 func (p *parser) hostList(c *Config, list string, off int, defPort int) bool {
-	if !p.comma {
-		// One host: its slice and, when the host must be built (a default
-		// port filled in), its bytes share one allocation.
-		cell := new(hostCell)
-		p.cell = cell
-		h, ok := p.host(list, off, defPort)
-		if ok {
-			cell.h[0] = h
-			c.Hosts = cell.h[:]
-		}
-		p.cell = nil
-		return ok
+	n := 1
+	if p.comma {
+		n = strings.Count(list, ",") + 1
 	}
-	n := strings.Count(list, ",") + 1
 	c.Hosts = make([]string, 0, n)
 	// Hosts that are not written canonically are built in one buffer, so a
 	// list costs one allocation for its strings, not one per host.
@@ -169,25 +158,8 @@ func (p *parser) host(h string, off int, defPort int) (string, bool) {
 	}
 }
 
-// hostCell holds a one-host list and room for building that host.
-type hostCell struct {
-	h [1]string
-	b [40]byte
-}
-
-// joinHost returns name:port (or name when port is ""), built in p.cell
-// when it fits there, else in p.hostBuf.
+// joinHost returns name:port (or name when port is ""), built in p.hostBuf.
 func (p *parser) joinHost(name, port string) string {
-	if cell := p.cell; cell != nil && len(name)+1+len(port) <= len(cell.b) {
-		n := copy(cell.b[:], name)
-		if port != "" {
-			cell.b[n] = ':'
-			n++
-			n += copy(cell.b[n:], port)
-		}
-		// The bytes are never written again: the string may alias them.
-		return unsafe.String(&cell.b[0], n)
-	}
 	if p.hostBufCap == 0 {
 		p.hostBufCap = len(name) + 1 + len(port)
 	}

@@ -85,8 +85,6 @@ type parser struct {
 	// where some parameters were, for errors found after the query loop
 	libOff, libLen, maxConnOff, maxConnLen int
 	timeoutOff, timeoutLen, dbOff, dbLen   int
-	// cell is the allocation of a one-host list (see hostList)
-	cell *hostCell
 	// hostBuf holds the hosts that are not substrings of the input
 	hostBuf    strings.Builder
 	hostBufCap int

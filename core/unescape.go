@@ -3,7 +3,6 @@ package core
 import (
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // unescape is the package unescape, skipped when the input has nothing to
@@ -37,7 +36,8 @@ func unescape(s string, form bool) (out string, bad int, why string) {
 	if n == 0 && !plus {
 		return s, -1, ""
 	}
-	buf := make([]byte, 0, len(s)-2*n)
+	var buf strings.Builder
+	buf.Grow(len(s) - 2*n)
 	var hi, ctl bool
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -45,16 +45,16 @@ func unescape(s string, form bool) (out string, bad int, why string) {
 			d := byte(unhex(s[i+1])<<4 | unhex(s[i+2]))
 			hi = hi || d >= 0x80
 			ctl = ctl || d < 0x20 || d == 0x7f
-			buf = append(buf, d)
+			buf.WriteByte(d)
 			i += 2
 		case c == '+' && form:
-			buf = append(buf, ' ')
+			buf.WriteByte(' ')
 		default:
 			hi = hi || c >= 0x80
-			buf = append(buf, c)
+			buf.WriteByte(c)
 		}
 	}
-	out = unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not used again
+	out = buf.String()
 	if hi && !utf8.ValidString(out) {
 		return "", strings.IndexByte(s, '%'), "percent-escapes do not decode to valid UTF-8"
 	}
