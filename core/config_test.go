@@ -252,6 +252,9 @@ func TestStdlibOnly(t *testing.T) {
 		if err != nil || !p.Goroot {
 			t.Errorf("core imports %q, which is not in the standard library", imp)
 		}
+		if imp == "unsafe" {
+			t.Error(`core imports "unsafe"; it needs no unsafe for its speed`)
+		}
 	}
 	if len(pkg.Imports) == 0 {
 		t.Error("no imports found; the check is not looking at core")
