@@ -1,6 +1,6 @@
 package core
 
-// Backend is the cache family a URL selects (SPEC.md §2).
+// Backend is the cache family a URL selects (docs/grammar.md).
 type Backend string
 
 // The backends. Several schemes map to one backend (see [Schemes]).
@@ -25,7 +25,7 @@ const (
 	Cluster    Topology = "cluster"
 )
 
-// Config is a parsed CACHE_URL in the structured key layout of SPEC.md §4.
+// Config is a parsed CACHE_URL in the structured key layout described on its fields.
 //
 // The struct tags make encoding/json, koanf and mapstructure (viper) use the
 // same snake_case keys; unset values are omitted. A Config is a plain value:

@@ -117,7 +117,7 @@ func intp(n int) *int { return &n }
 
 // TestDjangoStructured renders structured values directly (no parsing), for
 // the cases the reference vectors do not cover. Expected values come from
-// SPEC.md §5 and django-cache-url's rendering rules.
+// docs/django.md and django-cache-url's rendering rules.
 func TestDjangoStructured(t *testing.T) {
 	const (
 		redisCache  = "django.core.cache.backends.redis.RedisCache"

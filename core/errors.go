@@ -20,7 +20,7 @@ func (k *Kind) Error() string { return k.text }
 // ("unknown_scheme"), for machine-readable output.
 func (k *Kind) Code() string { return k.code }
 
-// The error kinds of SPEC.md §7.
+// The error kinds of docs/errors.md.
 var (
 	// ErrMalformed: the input is not scheme://... at all, or has an invalid
 	// percent-escape or invalid UTF-8.

@@ -216,7 +216,7 @@ func (q *queryWriter) intParam(k string, v *int) {
 	writeInt(q.b, *v)
 }
 
-// Percent-encoding sets (SPEC.md §4).
+// Percent-encoding sets (docs/grammar.md).
 type encoding uint8
 
 const (

@@ -33,7 +33,7 @@ func (c *Config) UnmarshalText(text []byte) error {
 // encoding/json encodes it field by field.
 type configFields Config
 
-// MarshalJSON encodes the structured layout of SPEC.md §4 (not the URL
+// MarshalJSON encodes the structured layout of the Config fields (not the URL
 // string that MarshalText would give), password included: use
 // [Config.Redact] first for output meant for people.
 func (c Config) MarshalJSON() ([]byte, error) {

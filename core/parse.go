@@ -15,7 +15,7 @@ const maxInt = 1<<31 - 1
 
 // Parse parses a CACHE_URL into its structured form.
 //
-// The grammar (SPEC.md §1):
+// The grammar (docs/grammar.md):
 //
 //	scheme://[username[:password]@]host[:port][,host[:port]...][/path][?key=value&...]
 //	scheme:///absolute/socket/or/path[?key=value&...]

@@ -1,6 +1,6 @@
 // Package fuzz holds the property-based tests (github.com/leanovate/gopter)
 // and the native Go fuzz targets for the CACHE_URL grammar of package core
-// (SPEC.md §4: Parse(Format(c)) == c for every valid structured value,
+// (docs/grammar.md: Parse(Format(c)) == c for every valid structured value,
 // Format(Parse(u)) is a fixed point, Parse never panics and never puts a
 // password into an error message, and every printed form is redacted).
 //

@@ -21,7 +21,7 @@ import (
 // checked by TestRedactionProperties and core's tests.
 const maxFuzzInput = 2048
 
-// vectorsGlob finds the reference vectors (SPEC.md "vectors/", copied into
+// vectorsGlob finds the reference vectors (the reference vectors, copied into
 // core's testdata).
 const vectorsGlob = "../core/testdata/vectors/*.json"
 
@@ -135,7 +135,7 @@ func checkAccepted(t *testing.T, in string, c core.Config) {
 		t.Fatalf("JSON round trip of Parse(%q) via %s: %v\nwant %s\ngot  %s", in, j, err, show(c), show(fromJSON))
 	}
 
-	// SPEC.md §1: surrounding ASCII whitespace is trimmed; the scheme is
+	// docs/grammar.md: surrounding ASCII whitespace is trimmed; the scheme is
 	// case-insensitive.
 	if ws, err := core.Parse(" \t\r\n" + in + "\n\t "); err != nil || !reflect.DeepEqual(ws, c) {
 		t.Fatalf("Parse(%q) with surrounding whitespace: %v\nwant %s\ngot  %s", in, err, show(c), show(ws))
@@ -164,7 +164,7 @@ func checkAccepted(t *testing.T, in string, c core.Config) {
 }
 
 // encodings returns s as printed forms may show it: raw, percent-encoded
-// (SPEC.md §4), inside a JSON string and inside a Go-quoted string.
+// (docs/grammar.md), inside a JSON string and inside a Go-quoted string.
 func encodings(s string) []string {
 	j, _ := json.Marshal(s)
 	return []string{s, specEscape(s, false), string(j[1 : len(j)-1]), strings.Trim(strconv.Quote(s), `"`)}
@@ -648,7 +648,7 @@ func fields(c core.Config) string {
 }
 
 // FuzzDjango renders every URL Parse accepts as the Django CACHES entry
-// (SPEC.md §5): Django must not panic; every accepted URL renders, except
+// (docs/django.md): Django must not panic; every accepted URL renders, except
 // sentinel and cluster URLs, which give ErrNotExpressible; the view is
 // JSON-encodable; the view of c.Redact() does not show a secret.
 func FuzzDjango(f *testing.F) {

@@ -15,11 +15,11 @@ import (
 
 // This file has the gopter generators of valid, canonical core.Config
 // values: for every generated c, c is exactly what core.Parse returns for
-// some URL (SPEC.md §1-4), so Parse(Format(c)) must give c back.
+// some URL (docs/grammar.md), so Parse(Format(c)) must give c back.
 //
-// The canonical shape, field by field (SPEC.md §2-4 and core/config.go):
+// The canonical shape, field by field (docs/grammar.md and core/config.go):
 //   - Scheme is the lower-case scheme name; Backend, TLS and Topology are the
-//     ones of SPEC.md §2's table (schemeTable below, written from the SPEC,
+//     ones of docs/grammar.md's scheme table (schemeTable below, written from that document,
 //     not read from core, and checked against core.Schemes in a test).
 //   - Redis hosts always carry a port (6379, sentinels 26379, filled in);
 //     memcached hosts keep a port only where the URL had one. IPv6 hosts are
@@ -27,7 +27,7 @@ import (
 //   - A redis socket (non-TLS standalone schemes only) and a memcached socket
 //     (not elasticache) have no hosts and no userinfo; redis sockets may have
 //     a db.
-//   - Sentinel configs have a master name; cluster configs have db 0. SPEC.md
+//   - Sentinel configs have a master name; cluster configs have db 0. The grammar
 //     does not restrict master names; core takes printable ASCII without
 //     space (a '/' goes to ?master_name=), and so do the generators.
 //   - locmem/db/dummy/uwsgi names are printable ASCII except space and
@@ -35,10 +35,10 @@ import (
 //   - file directories are any text, absolute or relative.
 //   - Pointers and Options are nil when absent; empty strings mean unset.
 //   - Userinfo, paths and query values never contain C0 control characters
-//     or DEL (SPEC.md §1 rejects them raw; core also rejects them once
+//     or DEL (docs/grammar.md rejects them raw; core also rejects them once
 //     decoded). Other non-ASCII text, C1's NEL included, is generated.
 //   - With lib=redis-cache the TTL is never "never" and max_connections is
-//     an integer ≥ 1 (SPEC.md §3, §5.7; core rejects both at Parse).
+//     an integer ≥ 1 (docs/grammar.md, docs/django.md; core rejects both at Parse).
 
 // secretMarker is part of every generated password and credential option
 // value, and of nothing else, so "this output does not contain the
@@ -49,7 +49,7 @@ const secretMarker = "Zq7sEcReT"
 // maxInt31 is the largest redis db and the largest integer parameter.
 const maxInt31 = 1<<31 - 1
 
-// schemeInfo is one row of SPEC.md §2's scheme table.
+// schemeInfo is one row of docs/grammar.md's scheme table.
 type schemeInfo struct {
 	name     string
 	backend  core.Backend
@@ -57,7 +57,7 @@ type schemeInfo struct {
 	topology core.Topology
 }
 
-// schemeTable is SPEC.md §2, written out independently of core's table.
+// schemeTable is the scheme table of docs/grammar.md, written out independently of core's table.
 var schemeTable = []schemeInfo{
 	{"redis", core.BackendRedis, false, core.Standalone},
 	{"rediss", core.BackendRedis, true, core.Standalone},
@@ -119,14 +119,14 @@ var (
 )
 
 // cacheArgNames are the query parameters with a Config field of their own
-// (SPEC.md §3), the reserved names, and the redis path parameters: none of
+// (docs/grammar.md), the reserved names, and the redis path parameters: none of
 // them can be an option.
 var cacheArgNames = []string{
 	"timeout", "ttl", "key_prefix", "version", "key_function", "max_entries",
 	"cull_frequency", "lib", "backend", "location", "options", "db", "master_name",
 }
 
-// optionNames are realistic option names (SPEC.md §3) mixed into the random
+// optionNames are realistic option names (docs/grammar.md) mixed into the random
 // ones. max_connections is added separately: with lib=redis-cache its value
 // must be an integer ≥ 1.
 var optionNames = []string{
@@ -243,7 +243,7 @@ var (
 	digitByte = fromSet("0123456789")
 )
 
-// genHostName generates host names of SPEC.md §1 (ASCII letters, digits,
+// genHostName generates host names of docs/grammar.md (ASCII letters, digits,
 // '-', '_', '.'), case kept: dotted labels that start with a letter or
 // digit, Docker-style names with '_', and a few fixed ones.
 func genHostName() gopter.Gen {
@@ -528,9 +528,9 @@ func genFile() gopter.Gen {
 
 // ---- cache arguments and options ----
 
-// addCacheArgs fills the query-parameter fields of SPEC.md §3: lib (redis
+// addCacheArgs fills the query-parameter fields of docs/grammar.md: lib (redis
 // only) first, then TTL (never is not allowed with lib=redis-cache, whose
-// pool takes the timeout in seconds, SPEC.md §5.7), key_prefix, version,
+// pool takes the timeout in seconds, docs/django.md), key_prefix, version,
 // key_function, max_entries, cull_frequency and options.
 func addCacheArgs(p *gopter.GenParameters, c *core.Config) {
 	if c.Backend == core.BackendRedis && chance(p, 20) {

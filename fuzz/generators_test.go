@@ -10,8 +10,8 @@ import (
 	"github.com/leanovate/gopter"
 )
 
-// TestSchemeTableMatchesCore checks that core's scheme table is SPEC.md
-// §2's (schemeTable is written from the SPEC), so the generators cover
+// TestSchemeTableMatchesCore checks that core's scheme table is the scheme table
+// of docs/grammar.md (schemeTable is written from that document), so the generators cover
 // every scheme core knows, with the right backend, TLS flag and topology.
 func TestSchemeTableMatchesCore(t *testing.T) {
 	want := map[string]schemeInfo{}
@@ -23,7 +23,7 @@ func TestSchemeTableMatchesCore(t *testing.T) {
 		got[s.Name] = schemeInfo{s.Name, s.Backend, s.TLS, s.Topology}
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("core.Schemes() differs from SPEC.md §2\ngot  %v\nwant %v", got, want)
+		t.Errorf("core.Schemes() differs from the scheme table of docs/grammar.md\ngot  %v\nwant %v", got, want)
 	}
 }
 
@@ -43,8 +43,8 @@ func sampleConfigs(t *testing.T, g gopter.Gen, n int) []core.Config {
 }
 
 // TestGeneratorCoverage checks that the generators reach every scheme and
-// every shape the task lists (SPEC.md §1-4), so a passing property means
-// something, and that every value keeps the SPEC's invariants.
+// every shape the task lists (docs/grammar.md), so a passing property means
+// something, and that every value keeps the grammar's invariants.
 func TestGeneratorCoverage(t *testing.T) {
 	features := map[string]func(c core.Config) bool{
 		"several redis hosts": func(c core.Config) bool {
@@ -166,7 +166,7 @@ func TestGeneratorCoverage(t *testing.T) {
 	}
 }
 
-// invariantViolation checks the canonical shape of SPEC.md §2-4
+// invariantViolation checks the canonical shape of docs/grammar.md
 // independently of core, returning what is wrong or "".
 func invariantViolation(c core.Config) string {
 	s, ok := core.LookupScheme(c.Scheme)
@@ -260,7 +260,7 @@ func mapValues(m map[string]string) []string {
 }
 
 // TestRoundTripEdgeCases pins hand-written canonical configs at the
-// corners of SPEC.md §1-4 that random generation reaches only rarely:
+// corners of docs/grammar.md that random generation reaches only rarely:
 // Parse(Format(c)) must give c back, and Format must be a fixed point.
 func TestRoundTripEdgeCases(t *testing.T) {
 	intp := func(v int) *int { return &v }

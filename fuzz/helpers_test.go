@@ -9,8 +9,8 @@ import (
 	"github.com/cacheurl/cacheurl/core"
 )
 
-// specEscape percent-encodes s by SPEC.md §4's canonical rule, written
-// from the SPEC rather than taken from core: every byte except ALPHA,
+// specEscape percent-encodes s by docs/grammar.md's canonical rule, written
+// from docs/grammar.md rather than taken from core: every byte except ALPHA,
 // DIGIT, "-._~" and "!$&'()*+,;=" (and '/' when keepSlash, for paths)
 // becomes %XX with upper-case hex. The fuzz targets use it to look for a
 // password in its URL-encoded form.
@@ -39,7 +39,7 @@ func TestSpecEscape(t *testing.T) {
 		keepSlash bool
 		want      string
 	}{
-		// SPEC.md §4: ':' '@' '/' '?' '#' '%' and space are encoded.
+		// docs/grammar.md: ':' '@' '/' '?' '#' '%' and space are encoded.
 		{"p@ss", false, "p%40ss"},
 		{"a:b/c?d#e%f g", false, "a%3Ab%2Fc%3Fd%23e%25f%20g"},
 		// unreserved and sub-delims stay.
@@ -65,7 +65,7 @@ func TestRawPassword(t *testing.T) {
 	}{
 		{"redis://user:hunter2pw@h:6379/0", "hunter2pw", true},
 		{"redis://:hunter2pw@h/0", "hunter2pw", true},
-		// userinfo ends at the last '@' (SPEC.md §1), the password starts
+		// userinfo ends at the last '@' (docs/grammar.md), the password starts
 		// after the first ':'.
 		{"redis://u:p@ss:w@h/0", "p@ss:w", true},
 		// the authority ends at the first '/', '?' or '#'.

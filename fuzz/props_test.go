@@ -57,7 +57,7 @@ func show(c core.Config) string {
 	return fmt.Sprintf("URL %q\n     fields %s", core.Format(c), fields(c))
 }
 
-// TestRoundTripProperties checks the round trips of SPEC.md §4 on generated
+// TestRoundTripProperties checks the round trips of docs/grammar.md on generated
 // canonical configs of every family: Parse(Format(c)) == c and Format is a
 // fixed point (the main property); Normalize is the identity and fills the
 // derived fields; the text and JSON (un)marshalers agree with Parse and
@@ -73,7 +73,7 @@ func TestRoundTripProperties(t *testing.T) {
 	run(t, props)
 }
 
-// checkRoundTrip is the main property of SPEC.md §4.
+// checkRoundTrip is the main property of docs/grammar.md.
 func checkRoundTrip(c core.Config) string {
 	u := core.Format(c)
 	got, err := core.Parse(u)
@@ -198,7 +198,7 @@ func printedForms(c core.Config) map[string]string {
 }
 
 // corruption turns the canonical URL of a config with a secret into a URL
-// that Parse must reject, with the kind of error SPEC.md gives for it (nil:
+// that Parse must reject, with the kind of error docs/grammar.md gives for it (nil:
 // any kind; mayParse: the URL may also be accepted).
 type corruption struct {
 	name     string
@@ -228,45 +228,45 @@ func atSecret(u, s string, before bool) string {
 
 var corruptions = []corruption{
 	{
-		name:  "unknown scheme (SPEC §2)",
+		name:  "unknown scheme (docs/grammar.md)",
 		apply: func(c core.Config, u string) string { return "nosuchcache" + strings.TrimPrefix(u, c.Scheme) },
 		kinds: []*core.Kind{core.ErrUnknownScheme},
 	},
 	{
-		name:  "invalid version value (SPEC §3)",
+		name:  "invalid version value (docs/grammar.md)",
 		apply: func(c core.Config, u string) string { return appendParam(u, "version=notanumber") },
 		// With a version already given, the duplicate may be reported first.
 		kinds: []*core.Kind{core.ErrInvalidParameter, core.ErrDuplicateParameter},
 	},
 	{
-		name:  "timeout and ttl both given (SPEC §3)",
+		name:  "timeout and ttl both given (docs/grammar.md)",
 		apply: func(c core.Config, u string) string { return appendParam(u, "TIMEOUT=1&ttl=2") },
 		kinds: []*core.Kind{core.ErrDuplicateParameter},
 	},
 	{
-		name:  "reserved parameter (SPEC §3)",
+		name:  "reserved parameter (docs/grammar.md)",
 		apply: func(c core.Config, u string) string { return appendParam(u, "backend=x") },
 		kinds: []*core.Kind{core.ErrReservedParameter},
 	},
 	{
-		name: "input too long (SPEC §1)",
+		name: "input too long (docs/grammar.md)",
 		apply: func(c core.Config, u string) string {
 			return appendParam(u, "filler="+strings.Repeat("a", core.MaxLength))
 		},
 		kinds: []*core.Kind{core.ErrTooLong},
 	},
 	{
-		name:  "unescaped '#' in the secret (SPEC §1)",
+		name:  "unescaped '#' in the secret (docs/grammar.md)",
 		apply: func(c core.Config, u string) string { return atSecret(u, "#", true) },
 		kinds: []*core.Kind{core.ErrFragment},
 	},
 	{
-		name:  "control character in the secret (SPEC §1)",
+		name:  "control character in the secret (docs/grammar.md)",
 		apply: func(c core.Config, u string) string { return atSecret(u, "\x01", false) },
 		kinds: []*core.Kind{core.ErrControlCharacter},
 	},
 	{
-		name:  "interior newline in the secret (SPEC §1)",
+		name:  "interior newline in the secret (docs/grammar.md)",
 		apply: func(c core.Config, u string) string { return atSecret(u, "\n", true) },
 		kinds: []*core.Kind{core.ErrControlCharacter},
 	},
@@ -275,7 +275,7 @@ var corruptions = []corruption{
 		apply: func(c core.Config, u string) string { return atSecret(u, " ", true) },
 	},
 	{
-		name:  "invalid percent-escape in the secret (SPEC §1)",
+		name:  "invalid percent-escape in the secret (docs/grammar.md)",
 		apply: func(c core.Config, u string) string { return atSecret(u, "%G", false) },
 	},
 	{
@@ -291,9 +291,9 @@ var corruptions = []corruption{
 }
 
 // TestRedactionProperties checks on generated configs that carry a password
-// or a credential option that no printed form shows the secret (SPEC.md §4
-// "Redaction"), and that errors for URLs with a secret never show it
-// (SPEC.md §4, §7).
+// or a credential option that no printed form shows the secret (the redaction rules
+// documented on core.Config), and that errors for URLs with a secret never show it
+// (docs/grammar.md, docs/errors.md).
 func TestRedactionProperties(t *testing.T) {
 	t.Parallel()
 	props := newProperties(t)

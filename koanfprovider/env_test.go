@@ -117,7 +117,7 @@ func TestEnvNamed(t *testing.T) {
 			wantConfig(t, got[name], want[name])
 		}
 	}
-	// The same caches as core's own reading of SPEC.md §6.
+	// The same caches as core's own reading of docs/environment.md.
 	fromCore, err := core.NamedFromEnv(env)
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,5 @@
 // Package koanfprovider loads a CACHE_URL into koanf
-// (github.com/knadh/koanf/v2) as the structured keys of SPEC.md §4, ready for
+// (github.com/knadh/koanf/v2) as the structured keys of core.Config, ready for
 // k.Unmarshal("cache", &cfg) into a [core.Config].
 //
 // It has three providers, each following koanf's own conventions: a
@@ -75,7 +75,7 @@ const (
 const URLKey = "url"
 
 // DefaultName is the name of the cache CACHE_URL configures among named
-// caches (SPEC.md §6).
+// caches (docs/environment.md).
 const DefaultName = "default"
 
 // ErrNotSupported is what ReadBytes returns: the providers of this package
@@ -83,7 +83,7 @@ const DefaultName = "default"
 var ErrNotSupported = errors.New("koanfprovider: provider does not support this method (load it with a nil parser)")
 
 // Opt configures the providers. The zero value gives the defaults of
-// SPEC.md §4 and §6. Each field says which providers use it.
+// docs/grammar.md and docs/environment.md. Each field says which providers use it.
 type Opt struct {
 	// Prefix is the key path the structured keys go under (split at the
 	// delimiter, so "app.cache" nests): "cache" by default, or, for Env and
@@ -174,7 +174,7 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// keysOf returns the structured keys of c (SPEC.md §4) as a map of plain
+// keysOf returns the structured keys of c (the Config fields) as a map of plain
 // values, unset values omitted: what the providers put under the prefix.
 // The password is included.
 func keysOf(c core.Config) map[string]any {

@@ -13,7 +13,7 @@ import (
 )
 
 // TestProviderKeys checks the exact map Read returns: the key layout of
-// SPEC.md §4 with plain values (ints, strings, []string, nested maps) and
+// docs/grammar.md with plain values (ints, strings, []string, nested maps) and
 // the url key beside them.
 func TestProviderKeys(t *testing.T) {
 	tests := []struct {
@@ -153,7 +153,7 @@ func TestProviderNoDelim(t *testing.T) {
 }
 
 // TestProviderUnmarshal loads URLs with koanf and decodes them with koanf's
-// default Unmarshal; the expected values come from SPEC.md §2–4.
+// default Unmarshal; the expected values come from docs/grammar.md.
 func TestProviderUnmarshal(t *testing.T) {
 	tests := []struct {
 		url  string

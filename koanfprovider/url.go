@@ -23,7 +23,7 @@ type URLProvider struct {
 //	// cache.url, cache.scheme, cache.backend, cache.hosts, cache.db, ...
 //
 // The URL is parsed as given: an empty string is an error, not the default
-// (use [Env] for the defaults of SPEC.md §6). Only Opt.Prefix is used; the
+// (use [Env] for the defaults of docs/environment.md). Only Opt.Prefix is used; the
 // default prefix is "cache", with or without Opt.Named.
 func Provider(url, delim string, opt Opt) *URLProvider {
 	return &URLProvider{url: url, delim: delim, opt: opt}

@@ -32,7 +32,7 @@ type appConfig struct {
 }
 
 // The three files below hold the same config; wantApp is what each decodes
-// to (SPEC.md §2, §4: redis hosts get port 6379 and the standalone
+// to (docs/grammar.md: redis hosts get port 6379 and the standalone
 // topology, memcached hosts keep their ports as written).
 var configFiles = map[string]string{
 	"config.yaml": `

@@ -40,7 +40,7 @@
 //	  password: secret
 //	  ttl: 60s
 //
-// A map without "url" is the structured layout of SPEC.md §4 (scheme,
+// A map without "url" is the structured layout of core.Config (scheme,
 // hosts, ...), also checked with [core.Config.Normalize].
 //
 // The keys are the snake_case names of [core.Config]'s fields plus "url",
@@ -415,7 +415,7 @@ func mergeOptions(c *core.Config, key string, v reflect.Value) error {
 	return nil
 }
 
-// isOptionName reports whether name is a query parameter name of SPEC.md §1.
+// isOptionName reports whether name is a query parameter name of docs/grammar.md.
 func isOptionName(name string) bool {
 	if name == "" {
 		return false

@@ -70,7 +70,7 @@ func checkErr(t *testing.T, err error, kind *core.Kind, has ...string) {
 	}
 }
 
-// The expected configs below follow SPEC.md: redis-family hosts get the
+// The expected configs below follow docs/grammar.md: redis-family hosts get the
 // default port 6379 and the standalone topology; memcached hosts keep a
 // port only where written; Options is nil when there are none.
 
@@ -183,7 +183,7 @@ func TestHookMap(t *testing.T) {
 				Hosts: []string{"s1:26379", "s2:26380"}, DB: 2}},
 		{"memcached option named db", map[string]any{"url": "memcached://m", "options": map[string]any{"db": 1}},
 			core.Config{Scheme: "memcached", Backend: core.BackendMemcached, Hosts: []string{"m"}, Options: map[string]string{"db": "1"}}},
-		// Without url: the structured layout of SPEC.md §4.
+		// Without url: the structured layout of core.Config.
 		{"structured redis", map[string]any{"scheme": "redis", "hosts": []any{"cache"}, "db": 1, "ttl": "300s", "password": "pw"},
 			core.Config{Scheme: "redis", Backend: core.BackendRedis, Topology: core.Standalone,
 				Hosts: []string{"cache:6379"}, Password: "pw", DB: 1, TTL: core.TTLSeconds(300)}},

@@ -352,7 +352,7 @@ var djangoTopLevelKeys = map[string]bool{
 }
 
 // referenceWarnings says where django-cache-url 3.4.6 gives something else
-// than the Django view (the deliberate fixes of SPEC.md §5).
+// than the Django view (the deliberate fixes of docs/django.md).
 func referenceWarnings(raw string, c core.Config, view map[string]any, viewErr error, show bool) []string {
 	ref, refErr := referenceParse(raw, !show)
 	s, _ := core.LookupScheme(c.Scheme)

@@ -7,7 +7,7 @@ import (
 
 // TestExplainWarnings checks that explain names each way the other dialects
 // read a URL differently. The expected django-cache-url values are the
-// reference's outputs recorded in the vectors and SPEC.md §5 (fixes 1–8);
+// reference's outputs recorded in the vectors and docs/django.md (fixes 1–8);
 // the go-redis ones are go-redis v9's documented ParseURL rules.
 func TestExplainWarnings(t *testing.T) {
 	tests := []struct {
@@ -16,7 +16,7 @@ func TestExplainWarnings(t *testing.T) {
 		want   []string // substrings of the output
 		absent []string
 	}{
-		// SPEC.md §5 deliberate fixes: what django-cache-url 3.4.6 gives instead.
+		// docs/django.md deliberate fixes: what django-cache-url 3.4.6 gives instead.
 		{"fix 1 username", "redis://u:hunter2@h/2",
 			[]string{`django-cache-url 3.4.6 gives LOCATION "redis://:xxxxx@h:6379/2", cacheurl "redis://u:xxxxx@h:6379/2": it drops the username`}, nil},
 		{"fix 2 IPv6", "redis://[::1]:6379/0",

@@ -311,7 +311,7 @@ func TestParseArgs(t *testing.T) {
 }
 
 // TestEnvironment: without a URL parse reads $CACHE_URL, falling back to
-// locmem:// when it is unset, empty or blank (SPEC.md §6).
+// locmem:// when it is unset, empty or blank (docs/environment.md).
 func TestEnvironment(t *testing.T) {
 	tests := []struct {
 		env  map[string]string
