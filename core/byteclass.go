@@ -4,6 +4,20 @@ import "strings"
 
 func isHostByte(b byte) bool { return byteClass[b]&clsHost != 0 }
 
+// isParamName reports whether name is a query parameter name as the grammar
+// writes it: one or more ASCII letters, digits, '_', '.' and '-'.
+func isParamName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if byteClass[name[i]]&(clsName|clsUpper) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Byte classes, looked up in one table.
 const (
 	clsHygiene = 1 << iota // needs a look in hygiene: control, space, '#', non-ASCII, '%', '+'

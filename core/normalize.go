@@ -36,7 +36,7 @@ func (c Config) Normalize() (Config, error) {
 		return Config{}, structError(c, ErrInvalidHost, fmt.Sprintf("hosts or socket are set but %s:// takes a name or directory in path", s.Name))
 	}
 	for k := range c.Options {
-		if k == "" || strings.IndexFunc(k, func(r rune) bool { return r >= 0x80 || byteClass[r]&(clsName|clsUpper) == 0 }) >= 0 {
+		if !isParamName(k) {
 			return Config{}, structError(c, ErrInvalidParameter, "invalid option name "+quoteShort(k)+"; names are ASCII letters, digits, '_', '.' and '-'")
 		}
 	}

@@ -122,22 +122,6 @@ func IsCredentialOption(name string) bool {
 	return false
 }
 
-// validOptionName reports whether name is [A-Za-z0-9_.-]+. The printed forms
-// treat the value of any other name (only a hand-built value has one) as a
-// secret.
-func validOptionName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // Redact returns a copy of c with the password and every credential-bearing
 // option replaced by [Redacted]. The copy shares nothing with c.
 func (c Config) Redact() Config {
@@ -146,7 +130,7 @@ func (c Config) Redact() Config {
 		r.Password = Redacted
 	}
 	for k := range r.Options {
-		if IsCredentialOption(k) || !validOptionName(k) {
+		if IsCredentialOption(k) || !isParamName(k) {
 			r.Options[k] = Redacted
 		}
 	}
