@@ -167,7 +167,7 @@ func TestNormalize(t *testing.T) {
 		{Config{Scheme: "redis", Socket: "/s", Password: "p"}, "invalid_userinfo"},
 		{Config{Scheme: "redis", Hosts: []string{"h"}, Master: "m"}, "invalid_path"},
 		{Config{Scheme: "redis+sentinel", Hosts: []string{"s"}}, "invalid_path"},
-		{Config{Scheme: "redis", Hosts: []string{"h/x"}}, "invalid_path"},
+		{Config{Scheme: "redis", Hosts: []string{"h/x"}}, "invalid_host"}, // a host is host[:port]: "/" is not part of one
 		{Config{Scheme: "memcached", Hosts: []string{"h"}, Lib: "redis-cache"}, "invalid_parameter"},
 		{Config{Scheme: "redis", Hosts: []string{"h"}, MaxEntries: intp(0)}, "invalid_parameter"},
 		{Config{Scheme: "redis", Hosts: []string{"h"}, Options: map[string]string{"timeout": "3"}}, "invalid_parameter"},

@@ -12,61 +12,107 @@ import (
 // filled in from the scheme, redis default ports added, uwsgi's default name.
 // Derived fields that are set must agree with the scheme. The result r always
 // satisfies Parse(Format(r)) == r.
+//
+// Each field is checked on its own, with the parser's rules for that part of
+// a URL; an error is a *[Error] whose Key names the field ("db",
+// "hosts[1]", "options.x") and whose message speaks of keys, never of URL
+// paths, and never holds a password.
 func (c Config) Normalize() (Config, error) {
 	s, ok := lookupScheme(c.Scheme)
 	if !ok {
-		return Config{}, newError(ErrUnknownScheme, c.Redact().Scheme, 0, len(c.Scheme), unknownSchemeMsg(c.Scheme))
+		return Config{}, fieldError("scheme", ErrUnknownScheme, unknownSchemeMsg(c.Redact().Scheme))
 	}
 	if c.Backend != "" && c.Backend != s.Backend {
-		return Config{}, structError(c, ErrInvalidParameter, fmt.Sprintf("backend %q does not match scheme %q (which is %s)", c.Backend, s.Name, s.Backend))
+		return Config{}, fieldError("backend", ErrInvalidParameter, fmt.Sprintf("%s does not match scheme %q (which is %s)", quoteShort(string(c.Backend)), s.Name, s.Backend))
 	}
 	if c.Topology != "" && c.Topology != s.Topology {
-		return Config{}, structError(c, ErrInvalidParameter, fmt.Sprintf("topology %q does not match scheme %q (which is %s)", c.Topology, s.Name, orNone(string(s.Topology))))
+		return Config{}, fieldError("topology", ErrInvalidParameter, fmt.Sprintf("%s does not match scheme %q (which is %s)", quoteShort(string(c.Topology)), s.Name, orNone(string(s.Topology))))
 	}
 	if c.TLS && !s.TLS {
-		return Config{}, structError(c, ErrInvalidParameter, fmt.Sprintf("tls is set but scheme %q is not a TLS scheme", s.Name))
+		return Config{}, fieldError("tls", ErrInvalidParameter, fmt.Sprintf("is true but scheme %q is not a TLS scheme", s.Name))
 	}
 	network := s.Backend == BackendRedis || s.Backend == BackendMemcached
 	switch {
 	case len(c.Hosts) > 0 && c.Socket != "":
-		return Config{}, structError(c, ErrInvalidHost, "hosts and socket are both set; give one")
+		return Config{}, fieldError("socket", ErrInvalidHost, "hosts and socket are both set; give one")
 	case network && c.Path != "":
-		return Config{}, structError(c, ErrInvalidPath, fmt.Sprintf("path is set but %s caches take hosts or a socket", s.Backend))
-	case !network && (len(c.Hosts) > 0 || c.Socket != ""):
-		return Config{}, structError(c, ErrInvalidHost, fmt.Sprintf("hosts or socket are set but %s:// takes a name or directory in path", s.Name))
+		return Config{}, fieldError("path", ErrInvalidPath, fmt.Sprintf("is set but %s caches take hosts or a socket", s.Backend))
+	case !network && len(c.Hosts) > 0:
+		return Config{}, fieldError("hosts", ErrInvalidHost, fmt.Sprintf("are set but %s:// takes a name or directory in path", s.Name))
+	case !network && c.Socket != "":
+		return Config{}, fieldError("socket", ErrInvalidHost, fmt.Sprintf("is set but %s:// takes a name or directory in path", s.Name))
 	}
-	for k := range c.Options {
-		if !isParamName(k) {
-			return Config{}, structError(c, ErrInvalidParameter, "invalid option name "+quoteShort(k)+"; names are ASCII letters, digits, '_', '.' and '-'")
+	for i, h := range c.Hosts {
+		if err := checkHost(h, s); err != nil {
+			err.Key = fmt.Sprintf("hosts[%d]", i)
+			err.Msg = err.Key + ": " + err.Msg
+			return Config{}, err
 		}
 	}
+	if c.DB < 0 || c.DB > maxInt {
+		return Config{}, fieldError("db", ErrInvalidPath, fmt.Sprintf("%d is not a db number (0-%d)", c.DB, maxInt))
+	}
 	if s.Backend != BackendRedis && c.DB != 0 {
-		return Config{}, structError(c, ErrInvalidPath, fmt.Sprintf("db is set but %s is not a redis scheme", s.Name))
+		return Config{}, fieldError("db", ErrInvalidPath, fmt.Sprintf("is set but %s is not a redis scheme", s.Name))
+	}
+	switch {
+	case s.Topology == Sentinel && c.Master == "":
+		return Config{}, fieldError("master", ErrInvalidPath, s.Name+":// needs the sentinel master name")
+	case s.Topology != Sentinel && c.Master != "":
+		return Config{}, fieldError("master", ErrInvalidPath, "is only for redis+sentinel:// and rediss+sentinel://")
+	}
+	for i := 0; i < len(c.Master); i++ {
+		if c.Master[i] <= ' ' || c.Master[i] >= 0x7f {
+			return Config{}, fieldError("master", ErrInvalidPath, quoteShort(c.Master)+" must be printable ASCII without spaces")
+		}
+	}
+	if c.Password == Redacted {
+		return Config{}, fieldError("password", ErrInvalidUserinfo, markerMsg)
+	}
+	for _, k := range []struct {
+		name string
+		v    *int
+		lo   int
+	}{{"version", c.Version, 0}, {"max_entries", c.MaxEntries, 1}, {"cull_frequency", c.CullFrequency, 0}} {
+		if k.v != nil && (*k.v < k.lo || *k.v > maxInt) {
+			return Config{}, fieldError(k.name, ErrInvalidParameter, fmt.Sprintf("%d is not a whole number (%d-%d)", *k.v, k.lo, maxInt))
+		}
+	}
+	for k, v := range c.Options {
+		if !isParamName(k) {
+			return Config{}, fieldError("options", ErrInvalidParameter, "invalid option name "+quoteShort(k)+"; names are ASCII letters, digits, '_', '.' and '-'")
+		}
+		if v == Redacted && IsCredentialOption(k) {
+			return Config{}, fieldError("options."+strings.ToLower(k), ErrInvalidParameter, markerMsg)
+		}
 	}
 	c.Scheme = s.Name
 	p, err := Parse(Format(c))
 	if err != nil {
-		return Config{}, err
+		// The fields passed their own checks but do not form a URL
+		// together: say so without echoing the (possibly long) URL.
+		e, ok := err.(*Error)
+		if !ok {
+			return Config{}, err
+		}
+		return Config{}, &Error{Kind: e.Kind, Msg: "the keys do not form a valid " + s.Name + ":// config: " + e.Msg}
 	}
 	// Fields the scheme does not use would be dropped by Format: say so.
-	switch {
-	case (c.Username != "" || c.Password != "") && p.Username == "" && p.Password == "":
-		if len(c.Hosts) == 0 && (s.Backend == BackendRedis || s.Backend == BackendMemcached) {
-			return Config{}, structError(c, ErrInvalidUserinfo, "username/password need hosts; over a unix socket give them as the password (and username) options")
+	if (c.Username != "" || c.Password != "") && p.Username == "" && p.Password == "" {
+		if len(c.Hosts) == 0 && network {
+			return Config{}, fieldError("password", ErrInvalidUserinfo, "username/password need hosts; over a unix socket give them as the password (and username) options")
 		}
-		return Config{}, structError(c, ErrInvalidUserinfo, s.Name+":// takes no username or password")
-	case c.Master != "" && p.Master == "":
-		return Config{}, structError(c, ErrInvalidPath, "master is only for redis+sentinel:// and rediss+sentinel://")
+		return Config{}, fieldError("password", ErrInvalidUserinfo, s.Name+":// takes no username or password")
 	}
 	// Every location field must come back as given (up to the default port
 	// and uwsgi's default name): otherwise the value cannot be written in a
 	// URL (a relative socket, a name with '/', a host with '@', ...).
 	changed := func(field, from, to string) error {
 		kind := ErrInvalidPath
-		if field == "host" {
+		if strings.HasPrefix(field, "hosts") {
 			kind = ErrInvalidHost
 		}
-		return structError(c, kind, fmt.Sprintf("%s %s cannot be written in a %s:// URL (it would read back as %s)", field, quoteShort(from), s.Name, quoteShort(to)))
+		return fieldError(field, kind, fmt.Sprintf("%s cannot be written in a %s:// URL (it would read back as %s)", quoteShort(from), s.Name, quoteShort(to)))
 	}
 	switch {
 	case c.Socket != p.Socket:
@@ -78,13 +124,13 @@ func (c Config) Normalize() (Config, error) {
 	case c.Master != p.Master:
 		return Config{}, changed("master", c.Master, p.Master)
 	case c.Username != p.Username || c.Password != p.Password:
-		return Config{}, structError(c, ErrInvalidUserinfo, "the username or password changed when written as a URL; check the hosts for '@'")
+		return Config{}, fieldError("password", ErrInvalidUserinfo, "the username or password changed when written as a URL; check the hosts for '@'")
 	case len(c.Hosts) != len(p.Hosts) && !(len(c.Hosts) == 0 && s.Backend == BackendRedis && c.Socket == ""):
-		return Config{}, structError(c, ErrInvalidHost, fmt.Sprintf("%d hosts read back as %d; hosts are host[:port] each, without ',' '@' or '/'", len(c.Hosts), len(p.Hosts)))
+		return Config{}, fieldError("hosts", ErrInvalidHost, fmt.Sprintf("%d hosts read back as %d; hosts are host[:port] each, without ',' '@' or '/'", len(c.Hosts), len(p.Hosts)))
 	}
 	for i, h := range c.Hosts {
 		if got := p.Hosts[i]; got != h && got != h+":"+defaultPortText(s.DefaultPort) {
-			return Config{}, changed("host", h, got)
+			return Config{}, changed(fmt.Sprintf("hosts[%d]", i), h, got)
 		}
 	}
 	for k, v := range c.Options {
@@ -92,10 +138,35 @@ func (c Config) Normalize() (Config, error) {
 			continue
 		}
 		if got, ok := p.Options[strings.ToLower(k)]; !ok || got != v {
-			return Config{}, structError(c, ErrInvalidParameter, "option "+quoteShort(k)+" is a cache argument or URL part here; set the field instead of the option")
+			return Config{}, fieldError("options."+strings.ToLower(k), ErrInvalidParameter, "option "+quoteShort(k)+" is a cache argument or URL part here; set the key instead of the option")
 		}
 	}
 	return p, nil
+}
+
+// markerMsg is the error for a secret that is the redaction marker.
+const markerMsg = "is the redaction marker " + Redacted + ": this is a redacted copy; give the real secret"
+
+// checkHost checks one entry of Config.Hosts with the parser's host rules.
+func checkHost(h string, s *Scheme) *Error {
+	if strings.ContainsAny(h, "@") {
+		// Probably "user:password@host": never echo it.
+		return &Error{Kind: ErrInvalidHost, Msg: "contains '@'; give the username and password as their own keys, and the host as host[:port]"}
+	}
+	if strings.ContainsAny(h, ",/?#") || strings.TrimSpace(h) != h {
+		return &Error{Kind: ErrInvalidHost, Msg: quoteShort(h) + " is not host[:port] (no spaces, ',', '/', '?' or '#')"}
+	}
+	h = strings.ReplaceAll(h, "%", "%25") // as Format writes it
+	p := parser{s: h}
+	if _, ok := p.host(h, 0, s.DefaultPort); !ok {
+		return &Error{Kind: p.kind, Msg: p.msg}
+	}
+	return nil
+}
+
+// fieldError is an error about the field key of a Config.
+func fieldError(key string, kind *Kind, msg string) *Error {
+	return &Error{Kind: kind, Key: key, Msg: key + ": " + msg}
 }
 
 func orNone(s string) string {
@@ -103,11 +174,4 @@ func orNone(s string) string {
 		return "not redis"
 	}
 	return s
-}
-
-// structError reports a problem with a structured (non-URL) value.
-func structError(c Config, kind *Kind, msg string) error {
-	// The fields may hold secrets where they do not belong (a host
-	// "u:pw@h"): redact the URL text as Parse's errors do.
-	return newError(kind, redactSecrets(c.Redacted()), 0, 0, msg)
 }
