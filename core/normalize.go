@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -17,7 +18,11 @@ import (
 // a URL; an error is a *[Error] whose Key names the field ("db",
 // "hosts[1]", "options.x") and whose message speaks of keys, never of URL
 // paths, and never holds a password.
-func (c Config) Normalize() (Config, error) {
+func (c Config) Normalize() (Config, error) { return c.normalize(nil) }
+
+// normalize is Normalize; when the fields do not form a URL together, the
+// keys in prefer (set explicitly beside a URL) are blamed first.
+func (c Config) normalize(prefer map[string]bool) (Config, error) {
 	s, ok := lookupScheme(c.Scheme)
 	if !ok {
 		return Config{}, fieldError("scheme", ErrUnknownScheme, unknownSchemeMsg(c.Redact().Scheme))
@@ -41,6 +46,16 @@ func (c Config) Normalize() (Config, error) {
 		return Config{}, fieldError("hosts", ErrInvalidHost, fmt.Sprintf("are set but %s:// takes a name or directory in path", s.Name))
 	case !network && c.Socket != "":
 		return Config{}, fieldError("socket", ErrInvalidHost, fmt.Sprintf("is set but %s:// takes a name or directory in path", s.Name))
+	}
+	switch {
+	case s.Name == "unix" && len(c.Hosts) > 0:
+		return Config{}, fieldError("hosts", ErrInvalidHost, "unix:// takes no host, only a socket path")
+	case s.TLS && c.Socket != "":
+		return Config{}, fieldError("socket", ErrInvalidPath, s.Name+":// cannot use a unix socket (no TLS over sockets); use redis:// with the socket")
+	case s.Name == "elasticache" && c.Socket != "":
+		return Config{}, fieldError("socket", ErrInvalidPath, "elasticache:// needs the cluster's configuration endpoint host, not a unix socket")
+	case s.Topology == Cluster && c.DB != 0:
+		return Config{}, fieldError("db", ErrInvalidPath, "redis cluster has only db 0")
 	}
 	for i, h := range c.Hosts {
 		if err := checkHost(h, s); err != nil {
@@ -80,7 +95,7 @@ func (c Config) Normalize() (Config, error) {
 	}
 	for k, v := range c.Options {
 		if !isParamName(k) {
-			return Config{}, fieldError("options", ErrInvalidParameter, "invalid option name "+quoteShort(k)+"; names are ASCII letters, digits, '_', '.' and '-'")
+			return Config{}, fieldError(shortPath("options."+k), ErrInvalidParameter, "invalid option name "+quoteShort(k)+"; names are ASCII letters, digits, '_', '.' and '-'")
 		}
 		if v == Redacted && IsCredentialOption(k) {
 			return Config{}, fieldError("options."+strings.ToLower(k), ErrInvalidParameter, markerMsg)
@@ -89,20 +104,36 @@ func (c Config) Normalize() (Config, error) {
 	c.Scheme = s.Name
 	p, err := Parse(Format(c))
 	if err != nil {
-		// The fields passed their own checks but do not form a URL
-		// together: say so without echoing the (possibly long) URL.
 		e, ok := err.(*Error)
 		if !ok {
 			return Config{}, err
+		}
+		// Name the field the parser's rule is about: the first one
+		// without which the config forms a URL. The message is the
+		// parser's, without the (possibly long) URL.
+		switch {
+		case e.Kind == ErrTooLong:
+			return Config{}, &Error{Kind: e.Kind, Msg: "the config's URL is too long: " + e.Msg}
+		case network && len(c.Hosts) == 0 && c.Socket == "":
+			return Config{}, fieldError("hosts", e.Kind, e.Msg)
+		case !network && c.Path == "" && e.Kind == ErrInvalidPath:
+			return Config{}, fieldError("path", e.Kind, e.Msg)
+		}
+		if key := culprit(c, prefer); key != "" {
+			return Config{}, fieldError(key, e.Kind, e.Msg)
 		}
 		return Config{}, &Error{Kind: e.Kind, Msg: "the keys do not form a valid " + s.Name + ":// config: " + e.Msg}
 	}
 	// Fields the scheme does not use would be dropped by Format: say so.
 	if (c.Username != "" || c.Password != "") && p.Username == "" && p.Password == "" {
-		if len(c.Hosts) == 0 && network {
-			return Config{}, fieldError("password", ErrInvalidUserinfo, "username/password need hosts; over a unix socket give them as the password (and username) options")
+		key := "password"
+		if c.Username != "" {
+			key = "username"
 		}
-		return Config{}, fieldError("password", ErrInvalidUserinfo, s.Name+":// takes no username or password")
+		if len(c.Hosts) == 0 && network {
+			return Config{}, fieldError(key, ErrInvalidUserinfo, "username/password need hosts; over a unix socket give them as the password (and username) options")
+		}
+		return Config{}, fieldError(key, ErrInvalidUserinfo, s.Name+":// takes no username or password")
 	}
 	// Every location field must come back as given (up to the default port
 	// and uwsgi's default name): otherwise the value cannot be written in a
@@ -129,7 +160,12 @@ func (c Config) Normalize() (Config, error) {
 		return Config{}, fieldError("hosts", ErrInvalidHost, fmt.Sprintf("%d hosts read back as %d; hosts are host[:port] each, without ',' '@' or '/'", len(c.Hosts), len(p.Hosts)))
 	}
 	for i, h := range c.Hosts {
-		if got := p.Hosts[i]; got != h && got != h+":"+defaultPortText(s.DefaultPort) {
+		canon := h
+		hp := parser{s: strings.ReplaceAll(h, "%", "%25")}
+		if v, ok := hp.host(hp.s, 0, s.DefaultPort); ok {
+			canon = strings.ReplaceAll(v, "%25", "%") // leading zeros of a port dropped, as Parse does
+		}
+		if got := p.Hosts[i]; got != h && got != canon && got != h+":"+defaultPortText(s.DefaultPort) {
 			return Config{}, changed(fmt.Sprintf("hosts[%d]", i), h, got)
 		}
 	}
@@ -143,6 +179,73 @@ func (c Config) Normalize() (Config, error) {
 	}
 	return p, nil
 }
+
+// culprit returns the key of the first field without which c forms a URL
+// (options first, then the query parameters), or "". It parses c once per
+// field it tries, a bounded number of times (options only when there are
+// few), so an error costs a constant factor more than a valid value.
+func culprit(c Config, prefer map[string]bool) string {
+	if len(prefer) > 0 {
+		if key := culprit(c, nil); key != "" && !prefer[key] {
+			// Is an explicitly set key enough on its own?
+			if alt := culpritAmong(c, prefer); alt != "" {
+				return alt
+			}
+		}
+	}
+	return culpritAmong(c, nil)
+}
+
+// culpritAmong is culprit restricted to the keys of only (all when nil).
+func culpritAmong(c Config, only map[string]bool) string {
+	want := func(key string) bool { return only == nil || only[key] }
+	ok := func(d Config) bool { _, err := Parse(Format(d)); return err == nil }
+	names := make([]string, 0, len(c.Options))
+	for k := range c.Options {
+		if len(c.Options) <= maxCulpritOptions {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		d := c
+		d.Options = make(map[string]string, len(c.Options))
+		for n, v := range c.Options {
+			if n != k {
+				d.Options[n] = v
+			}
+		}
+		if key := shortPath("options." + strings.ToLower(k)); want(key) && ok(d) {
+			return key
+		}
+	}
+	for _, f := range []struct {
+		key   string
+		clear func(*Config)
+	}{
+		{"ttl", func(d *Config) { d.TTL = TTL{} }},
+		{"key_prefix", func(d *Config) { d.KeyPrefix = "" }},
+		{"key_function", func(d *Config) { d.KeyFunction = "" }},
+		{"lib", func(d *Config) { d.Lib = "" }},
+		{"version", func(d *Config) { d.Version = nil }},
+		{"max_entries", func(d *Config) { d.MaxEntries = nil }},
+		{"cull_frequency", func(d *Config) { d.CullFrequency = nil }},
+		{"path", func(d *Config) { d.Path = "" }},
+		{"socket", func(d *Config) { d.Socket = "" }},
+		{"username", func(d *Config) { d.Username = "" }},
+		{"password", func(d *Config) { d.Password = "" }},
+	} {
+		d := c
+		f.clear(&d)
+		if want(f.key) && ok(d) {
+			return f.key
+		}
+	}
+	return ""
+}
+
+// maxCulpritOptions bounds the options culprit tries one by one.
+const maxCulpritOptions = 16
 
 // markerMsg is the error for a secret that is the redaction marker.
 const markerMsg = "is the redaction marker " + Redacted + ": this is a redacted copy; give the real secret"

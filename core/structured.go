@@ -105,7 +105,7 @@ func decode(path string, v any, strict bool) (Config, error) {
 	vals := map[string]any{}
 	for _, e := range entries {
 		if e.name != "url" && keyByName(e.name) == nil {
-			return Config{}, keyError(join(path, e.raw), ErrInvalidParameter, "unknown key "+quoteShort(e.raw)+inPath(path)+suggestKey(e.name))
+			return Config{}, keyError(join(path, e.name), ErrInvalidParameter, "unknown key "+quoteShort(e.raw)+inPath(path)+suggestKey(e.name))
 		}
 		if !notSet(e.val) {
 			vals[e.name] = e.val
@@ -166,7 +166,19 @@ func decode(path string, v any, strict bool) (Config, error) {
 		}
 		c.Backend, c.TLS, c.Topology = s.Backend, s.TLS, s.Topology
 	}
-	return normalizeAt(path, c)
+	prefer := map[string]bool{}
+	for name := range vals {
+		prefer[name] = true
+	}
+	if o, ok := asMap(vals["options"]); ok {
+		it := o.MapRange()
+		for it.Next() {
+			if k := it.Key(); k.Kind() == reflect.String || k.Kind() == reflect.Interface {
+				prefer["options."+strings.ToLower(fmt.Sprint(k.Interface()))] = true
+			}
+		}
+	}
+	return normalizeAtPrefer(path, c, prefer)
 }
 
 // setKey decodes raw into the field of key k.
@@ -184,9 +196,9 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 				return keyError(kp, ErrUnknownScheme, unknownSchemeMsg(s))
 			}
 		case "backend":
-			c.Backend = Backend(s)
+			c.Backend = Backend(strings.ToLower(s))
 		case "topology":
-			c.Topology = Topology(s)
+			c.Topology = Topology(strings.ToLower(s))
 		case "master":
 			c.Master = s
 		case "socket":
@@ -287,8 +299,8 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 			if notSet(e.val) {
 				continue
 			}
-			if reservedOption(e.name) {
-				return keyError(okp, ErrInvalidParameter, "option "+quoteShort(e.name)+" is a cache key or URL part; give it as its own key, not an option")
+			if kind, msg := reservedOption(e.name, c.Scheme); kind != nil {
+				return keyError(okp, kind, msg)
 			}
 			s, ok := optionText(e.val)
 			if !ok {
@@ -303,14 +315,36 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 	return nil
 }
 
-// reservedOption reports whether name is a cache argument, a URL part or a
-// reserved parameter, which cannot be an option.
-func reservedOption(name string) bool {
+// reservedOption says why name cannot be an option of a cache of scheme
+// scheme, as the URL's query says it: backend, location and options are
+// reserved (they would overwrite Django's settings); a cache argument
+// (timeout, key_prefix, ...), and db and master_name where the scheme
+// reads them, are keys of their own. Any other name (password and username
+// included: over a unix socket they are options) is an option.
+func reservedOption(name, scheme string) (*Kind, string) {
 	switch name {
-	case "timeout", "url", "backend", "location", "options", "master_name":
-		return true
+	case "backend", "location", "options":
+		return ErrReservedParameter, "option " + quoteShort(name) + " is reserved (it would overwrite Django's " + strings.ToUpper(name) + "); remove it"
+	case "timeout", "ttl", "key_prefix", "key_function", "version", "max_entries", "cull_frequency", "lib":
+	case "db":
+		if s, ok := lookupScheme(scheme); !ok || s.Backend != BackendRedis {
+			return nil, ""
+		}
+	case "master_name":
+		if s, ok := lookupScheme(scheme); !ok || s.Topology != Sentinel {
+			return nil, ""
+		}
+	default:
+		return nil, ""
 	}
-	return keyByName(name) != nil
+	key := name
+	switch name {
+	case "timeout":
+		key = "ttl"
+	case "master_name":
+		key = "master"
+	}
+	return ErrInvalidParameter, "option " + quoteShort(name) + " is a cache argument; give it as the key " + strconv.Quote(key) + ", not an option"
 }
 
 func keyByName(name string) *Key {
@@ -582,8 +616,10 @@ func parseAt(kp, s string) (Config, error) {
 
 // normalizeAt normalises c found at key path kp: Normalize's field keys
 // become key paths under kp.
-func normalizeAt(kp string, c Config) (Config, error) {
-	n, err := c.Normalize()
+func normalizeAt(kp string, c Config) (Config, error) { return normalizeAtPrefer(kp, c, nil) }
+
+func normalizeAtPrefer(kp string, c Config, prefer map[string]bool) (Config, error) {
+	n, err := c.normalize(prefer)
 	if err != nil {
 		if e, ok := err.(*Error); ok && kp != "" {
 			if e.Key != "" {
