@@ -4,16 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/vectors"
 )
 
 // maxFuzzInput caps fuzz inputs (as BurntSushi/toml's fuzzer does) so each
@@ -21,41 +20,17 @@ import (
 // checked by TestRedactionProperties and core's tests.
 const maxFuzzInput = 2048
 
-// vectorsGlob finds the reference vectors (the reference vectors, copied into
-// core's testdata).
-const vectorsGlob = "../core/testdata/vectors/*.json"
+// vectorsDir holds the reference vectors (copied into core's testdata).
+var vectorsDir = filepath.Join("..", "core", "testdata", "vectors")
 
 // vectorURLs returns every distinct "url" of the reference vectors, sorted.
 func vectorURLs(tb testing.TB) []string {
 	tb.Helper()
-	files, err := filepath.Glob(vectorsGlob)
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no vectors at %s (err %v)", vectorsGlob, err)
+	vs, err := vectors.Load(vectorsDir)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	seen := map[string]bool{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		var vs []struct {
-			URL *string `json:"url"`
-		}
-		if err := json.Unmarshal(b, &vs); err != nil {
-			tb.Fatalf("%s: %v", f, err)
-		}
-		for _, v := range vs {
-			if v.URL != nil {
-				seen[*v.URL] = true
-			}
-		}
-	}
-	urls := make([]string, 0, len(seen))
-	for u := range seen {
-		urls = append(urls, u)
-	}
-	sort.Strings(urls)
-	return urls
+	return vectors.URLs(vs)
 }
 
 // FuzzParse feeds arbitrary text to core.Parse. Parse must not panic. An
