@@ -187,7 +187,11 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 	case KeyString:
 		s, ok := raw.(string)
 		if !ok {
-			return keyError(kp, ErrInvalidParameter, "is "+typeName(raw)+"; "+k.Name+" takes a string (quote it: YAML reads 0123 or yes as a number or bool)")
+			what := typeName(raw)
+			if k.Secret {
+				what = kindName(raw) // never the value of a secret
+			}
+			return keyError(kp, ErrInvalidParameter, "is "+what+"; "+k.Name+" takes a string (quote it: YAML reads 0123 or yes as a number or bool)")
 		}
 		switch k.Name {
 		case "scheme":
@@ -566,6 +570,15 @@ func typeName(v any) string {
 		return "a map"
 	}
 	return "a " + rv.Type().String()
+}
+
+// kindName is typeName without the value.
+func kindName(v any) string {
+	n := typeName(v)
+	if i := strings.Index(n, " ("); i >= 0 {
+		return n[:i]
+	}
+	return n
 }
 
 func valueText(v any) string {
