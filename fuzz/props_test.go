@@ -69,7 +69,7 @@ func TestRoundTripProperties(t *testing.T) {
 	props := newProperties(t)
 	props.Property("Parse(Format(c)) == c, and Format(Parse(Format(c))) == Format(c)", prop.ForAll(checkRoundTrip, genConfig()))
 	props.Property("Normalize is the identity and fills derived fields; text and JSON marshalling round-trip", prop.ForAll(checkCodecs, genConfig()))
-	props.Property("Parse(c.Redacted()) == c.Redact(); Django view renders or is not expressible", prop.ForAll(checkRedactAndDjango, genConfig()))
+	props.Property("Parse(c.Redacted()) == c.Redact(), or a redacted copy is rejected; Django view renders or is not expressible", prop.ForAll(checkRedactAndDjango, genConfig()))
 	run(t, props)
 }
 
@@ -133,20 +133,56 @@ func checkCodecs(c core.Config) string {
 	return ""
 }
 
-// checkRedactAndDjango checks that Redact leaves c alone, that the redacted
-// URL parses to c.Redact(), and the Django view (checkDjango).
+// checkRedactAndDjango checks that Redact leaves c alone, the redacted URL
+// (checkRedactedURL), and the Django view (checkDjango).
 func checkRedactAndDjango(c core.Config) string {
 	before := cloneConfig(c)
-	r := c.Redact()
+	_ = c.Redact()
 	if !reflect.DeepEqual(c, before) {
 		return "Redact modified its receiver: " + show(before)
 	}
-	got, err := core.Parse(c.Redacted())
-	if err != nil || !reflect.DeepEqual(got, r) {
-		return fmt.Sprintf("Parse(c.Redacted()) != c.Redact() (err %v)\nwant %s\ngot  %s", err, show(r), show(got))
+	if msg := checkRedactedURL(c); msg != "" {
+		return msg
 	}
 	if msg := checkDjango(c); msg != "" {
 		return msg + "\n" + show(c)
+	}
+	return ""
+}
+
+// The redaction marker is rejected as a password and as a credential
+// option (docs/grammar.md), so that a redacted copy fed back in fails.
+var (
+	markerPasswordRejected = rejects("redis://:" + core.Redacted + "@h/0")
+	markerOptionRejected   = rejects("redis://h/0?sentinel_password=" + core.Redacted)
+)
+
+func rejects(u string) bool {
+	_, err := core.Parse(u)
+	return err != nil
+}
+
+// checkRedactedURL checks c.Redacted(), the URL of c.Redact(): with a
+// secret it is a redacted copy, which Parse rejects with an error that does
+// not show the secret; without one it parses to c.Redact() (= c).
+func checkRedactedURL(c core.Config) string {
+	r := c.Redact()
+	credOption := false
+	for k := range c.Options {
+		credOption = credOption || core.IsCredentialOption(k)
+	}
+	got, err := core.Parse(c.Redacted())
+	if c.Password != "" && markerPasswordRejected || credOption && markerOptionRejected {
+		if err == nil {
+			return fmt.Sprintf("Parse(c.Redacted()) accepted a redacted copy: %s\n%s", show(got), show(c))
+		}
+		if c.Password != "" && strings.Contains(err.Error(), c.Password) {
+			return fmt.Sprintf("Parse(c.Redacted()): %v shows the password\n%s", err, show(c))
+		}
+		return ""
+	}
+	if err != nil || !reflect.DeepEqual(got, r) {
+		return fmt.Sprintf("Parse(c.Redacted()) != c.Redact() (err %v)\nwant %s\ngot  %s", err, show(r), show(got))
 	}
 	return ""
 }
