@@ -9,9 +9,10 @@
 //   - [Provider] loads one URL string: k.Load(koanfprovider.Provider(url, ".", opt), nil).
 //   - [Env] loads CACHE_URL (or every <NAME>_CACHE_URL with [Opt.Named])
 //     from the environment, with django-cache-url's default of locmem://.
-//   - [Expand] reads the cache.url key that other providers (file, env,
-//     flags) have already loaded and adds its structured keys beside it.
-//     Keys the user set explicitly win over values from the URL.
+//   - [Expand] turns the cache value other providers (file, env, flags)
+//     have loaded — a URL, or url plus keys — into the structured keys,
+//     by the rules of docs/structured.md ([core.Decode]); loaded after
+//     every source, it layers them as koanf does (a later source wins).
 //
 // The package satisfies koanf.Provider by shape and does not import koanf.
 //
@@ -97,26 +98,22 @@ type Opt struct {
 	// (lower-cased) and <Env> itself is the cache "default".
 	Env string
 
-	// Default is the URL used when the variable (Env) or the url key
-	// (Expand) is unset or empty: "locmem://" by default, as
-	// django-cache-url's config() does. Ignored when Strict is set.
+	// Default is the URL used when the variable (Env) is unset or empty, or
+	// (Expand) when the cache has no key set at all: "locmem://" by
+	// default, as django-cache-url's config() does. Ignored when Strict is
+	// set.
 	Default string
 
 	// Named makes Env read every <NAME>_CACHE_URL into caches.<name>.* and
-	// CACHE_URL into caches.default.*, and makes Expand expand every
-	// caches.<name>. The cache "default" is always present (Default, or an
-	// error with Strict).
+	// CACHE_URL into caches.default.* (the cache "default" is always
+	// present: Default, or an error with Strict), and makes Expand expand
+	// every caches.<name> (exactly the names there are).
 	Named bool
 
 	// Strict makes an unset or empty variable (Env) or url key with no other
 	// keys beside it (Expand) an error matching [core.ErrNotSet] instead of
 	// falling back to Default.
 	Strict bool
-
-	// URLWins makes values from the URL replace keys set explicitly beside
-	// it (Expand only). By default explicit keys win: cache.ttl: 60s beats
-	// ?timeout=300.
-	URLWins bool
 
 	// EnvironFunc returns the environment in the form of os.Environ (Env
 	// only); nil means os.Environ. It mirrors koanf's env provider option of

@@ -1,5 +1,5 @@
 // Command readmedemo is the complete main.go of the README's viper section
-// (docs/readme/viper.md); main_test.go runs it and checks the README.
+// (docs/viper.md); main_test.go runs it and checks the README.
 package main
 
 import (

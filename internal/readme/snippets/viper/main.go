@@ -1,5 +1,5 @@
 // Command app decodes its cache setting with viper: CACHE_URL, or
-// locmem:// by default, into a core.Config field.
+// locmem:// when it is unset, into a core.Config field.
 package main
 
 import (
@@ -14,7 +14,6 @@ import (
 
 func main() {
 	v := viper.New()
-	v.SetDefault("cache", "locmem://")
 	if err := v.BindEnv("cache", "CACHE_URL"); err != nil {
 		log.Fatal(err)
 	}
