@@ -35,8 +35,9 @@ type obj = map[string]any
 
 // Schema returns the schema, indented, with a final newline.
 func Schema() ([]byte, error) {
-	props := obj{URLKey: obj{"description": "the cache URL (scheme://...); keys beside it win over its values", "$ref": "#/$defs/url"}}
-	patterns := obj{ciPattern(URLKey): obj{"$ref": "#/$defs/url"}}
+	urlOrNotSet := anyOf(obj{"$ref": "#/$defs/url"}, nullable)
+	props := obj{URLKey: obj{"description": "the cache URL (scheme://...); keys beside it win over its values", "anyOf": urlOrNotSet["anyOf"]}}
+	patterns := obj{ciPattern(URLKey): urlOrNotSet}
 	for _, k := range core.Keys() {
 		s, err := keySchema(k)
 		if err != nil {
@@ -57,9 +58,10 @@ func Schema() ([]byte, error) {
 		"anyOf": []any{
 			obj{"$ref": "#/$defs/url"},
 			obj{"$ref": "#/$defs/structured"},
-			obj{"type": "null"},
+			nullable,
 		},
 		"$defs": obj{
+			"notSet": notSet,
 			"url": obj{
 				"type":        "string",
 				"description": "a cache URL: one of the schemes, then ://; blank means not set",
@@ -72,11 +74,11 @@ func Schema() ([]byte, error) {
 				"patternProperties":    patterns,
 				"additionalProperties": false,
 			},
-			"caches": obj{
+			"caches": anyOf(obj{
 				"type":                 "object",
 				"description":          "named caches: each name (matched case-insensitively) maps to a cache value",
 				"additionalProperties": obj{"$ref": "#"},
-			},
+			}, nullable),
 		},
 	}
 	var b bytes.Buffer
@@ -89,8 +91,19 @@ func Schema() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// nullable is the schema of "not set".
-var nullable = obj{"type": "null"}
+// nullable is the schema of "not set": null, "", an empty list or an
+// empty map (the structured rules treat all four as absent).
+var nullable = obj{"$ref": "#/$defs/notSet"}
+
+var notSet = obj{
+	"description": "not set: null, an empty string, an empty list or an empty map",
+	"anyOf": []any{
+		obj{"type": "null"},
+		obj{"type": "string", "maxLength": 0},
+		obj{"type": "array", "maxItems": 0},
+		obj{"type": "object", "maxProperties": 0},
+	},
+}
 
 func anyOf(alts ...any) obj { return obj{"anyOf": alts} }
 
@@ -105,7 +118,7 @@ func keySchema(k core.Key) (obj, error) {
 		case "topology":
 			return anyOf(obj{"type": "string", "pattern": `^(?:` + alternatives(topologies()) + `)?$`}, nullable), nil
 		}
-		return obj{"type": []any{"string", "null"}}, nil
+		return anyOf(obj{"type": "string"}, nullable), nil
 	case core.KeyBool:
 		return anyOf(obj{"type": "boolean"},
 			obj{"type": "string", "enum": []any{"", "1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}},
@@ -114,8 +127,8 @@ func keySchema(k core.Key) (obj, error) {
 		return anyOf(obj{"type": "integer"}, obj{"type": "string", "pattern": `^[0-9]*$`}, nullable), nil
 	case core.KeyTTL:
 		duration := `(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+`
-		return anyOf(obj{"type": "integer", "minimum": 0},
-			obj{"type": "string", "pattern": `^\s*(?:never|none|None|[0-9]+|` + duration + `)?\s*$`},
+		return anyOf(obj{"type": "integer", "minimum": 0, "maximum": core.MaxTTLSeconds},
+			obj{"type": "string", "pattern": `^(?:never|none|None|[0-9]+|` + duration + `)?$`},
 			nullable), nil
 	case core.KeyHosts:
 		return anyOf(obj{"type": "array", "items": obj{"type": "string"}}, obj{"type": "string"}, nullable), nil
@@ -123,7 +136,7 @@ func keySchema(k core.Key) (obj, error) {
 		return anyOf(obj{
 			"type":                 "object",
 			"propertyNames":        obj{"pattern": `^[A-Za-z0-9_.-]+$`},
-			"additionalProperties": obj{"type": []any{"string", "number", "boolean", "null"}},
+			"additionalProperties": anyOf(obj{"type": []any{"string", "number", "boolean", "null"}}, nullable),
 		}, nullable), nil
 	}
 	return nil, fmt.Errorf("schemagen: key %q has type %v, which the generator does not know", k.Name, k.Type)
