@@ -251,6 +251,7 @@ func TestLibraries(t *testing.T) {
 		return
 	}
 	checkGenerated(t, "../docs/libraries.md", "libraries", libraryTable(obs))
+	checkGenerated(t, "../README.md", "libraries-short", shortLibraryTable(obs))
 }
 
 func libraryTable(obs []observation) string {
@@ -283,6 +284,29 @@ func libraryTable(obs []observation) string {
 		"` (the test's password shown as `PASSWORD`):\n\n")
 	for _, o := range obs {
 		fmt.Fprintf(&b, "- %s:\n  ```\n  %s\n  ```\n", o.lib.name, strings.ReplaceAll(strings.ReplaceAll(o.errText, pw, "PASSWORD"), "\n", "\n  "))
+	}
+	return b.String()
+}
+
+// shortLibraryTable is the README's table: does the library fill a
+// core.Config, and does its own error echo the raw value.
+func shortLibraryTable(obs []observation) string {
+	var b strings.Builder
+	b.WriteString("| library | fills a `core.Config` | its own error for a bad value |\n|---|---|---|\n")
+	for _, o := range obs {
+		l := o.lib
+		fills := "yes"
+		switch {
+		case !l.valueField && l.pointerField:
+			fills = "a `*core.Config` field only"
+		case !l.valueField && !l.pointerField:
+			fills = "no"
+		}
+		echo := "cacheurl's, redacted"
+		if l.echoes {
+			echo = "**echoes the raw value**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", l.name, fills, echo)
 	}
 	return b.String()
 }
