@@ -18,8 +18,6 @@ import (
 // an error message.
 const secret = "s3cretPW"
 
-func intp(n int) *int { return &n }
-
 // plain has Config's fields but not its methods, so %+v shows every field
 // (the password included) in test failure messages.
 type plain core.Config
