@@ -292,10 +292,10 @@ func libraryTable(obs []observation) string {
 // core.Config, and does its own error echo the raw value.
 func shortLibraryTable(obs []observation) string {
 	var b strings.Builder
-	b.WriteString("| library | fills a `core.Config` | its own error for a bad value |\n|---|---|---|\n")
+	b.WriteString("| library | fills | its own error for a bad value |\n|---|---|---|\n")
 	for _, o := range obs {
 		l := o.lib
-		fills := "yes"
+		fills := "`core.Config`, `*core.Config`"
 		switch {
 		case !l.valueField && l.pointerField:
 			fills = "a `*core.Config` field only"
@@ -304,11 +304,31 @@ func shortLibraryTable(obs []observation) string {
 		}
 		echo := "cacheurl's, redacted"
 		if l.echoes {
-			echo = "**echoes the raw value**"
+			echo = "**echoes the raw value, password included**"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", l.name, fills, echo)
+		fmt.Fprintf(&b, "| %s %s | %s | %s |\n", l.name, l.version, fills, echo)
 	}
 	return b.String()
+}
+
+// wrap breaks s into lines of at most width columns, at spaces.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 {
+			if line+1+len(w) > width {
+				b.WriteString("\n")
+				line = 0
+			} else {
+				b.WriteString(" ")
+				line++
+			}
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	return b.String() + "\n"
 }
 
 func yesNo(ok bool, note string) string {

@@ -1,16 +1,14 @@
 package core
 
 import (
-	"fmt"
 	"os"
 	"strings"
 	"testing"
 )
 
-// schemeListMarkdown renders the README's short scheme list: the schemes
-// of each backend, in table order.
+// schemeListMarkdown renders the README's scheme list: the schemes of each
+// backend, in table order, as a paragraph wrapped at 100 columns.
 func schemeListMarkdown() string {
-	var b strings.Builder
 	var order []Backend
 	by := map[Backend][]string{}
 	for _, s := range schemes {
@@ -19,9 +17,38 @@ func schemeListMarkdown() string {
 		}
 		by[s.Backend] = append(by[s.Backend], "`"+s.Name+"`")
 	}
-	for _, be := range order {
-		fmt.Fprintf(&b, "| %s | %s |\n", be, strings.Join(by[be], " "))
+	var words []string
+	words = append(words, "The", "schemes:")
+	for i, be := range order {
+		words = append(words, string(be)+":")
+		names := by[be]
+		for j, n := range names {
+			if j == len(names)-1 {
+				if i == len(order)-1 {
+					n += "."
+				} else {
+					n += ";"
+				}
+			}
+			words = append(words, n)
+		}
 	}
+	var b strings.Builder
+	line := 0
+	for i, w := range words {
+		if i > 0 {
+			if line+1+len(w) > 100 {
+				b.WriteString("\n")
+				line = 0
+			} else {
+				b.WriteString(" ")
+				line++
+			}
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 

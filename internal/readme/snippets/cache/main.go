@@ -1,5 +1,4 @@
-// Command app caches a value in whatever CACHE_URL names (locmem:// when it
-// is unset), with Django's keys and expiry: the code is the same for all.
+// Command app caches a value in whatever CACHE_URL names (locmem:// if unset).
 package main
 
 import (
@@ -9,6 +8,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/cacheurl/cacheurl/cache"
 )
@@ -20,13 +21,15 @@ func main() {
 		log.Fatal(err) // typed, redacted
 	}
 	defer c.Close()
-	_, err = c.Get(ctx, "greeting")
-	fmt.Println("miss:", errors.Is(err, cache.ErrNotFound))
-	// Stored as "<key_prefix>:1:greeting" for the URL's timeout, or 300 s.
-	if err := c.Set(ctx, "greeting", []byte("hello")); err != nil {
+	_, miss := c.Get(ctx, "greeting")
+	if err := c.Set(ctx, "greeting", []byte("hello")); err != nil { // as "<key_prefix>:1:greeting"
 		log.Fatal(err)
 	}
 	v, err := c.Get(ctx, "greeting")
-	fmt.Println(string(v), err)
+	fmt.Println(errors.Is(miss, cache.ErrNotFound), string(v), err)
+	var rdb redis.UniversalClient // the native client, built by clients/goredis
+	if c.As(&rdb) {
+		fmt.Println("go-redis:", rdb.TTL(ctx, "app:1:greeting").Val()) // the URL's timeout, or 300 s
+	}
 	_, _ = c.Delete(ctx, "greeting")
 }

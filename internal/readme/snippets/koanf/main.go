@@ -1,6 +1,5 @@
-// Command app layers its cache config as koanf does: config.yaml, then
-// CACHE_URL, then --cache.ttl; a later source wins key by key.
-// With --watch it reloads config.yaml whenever the file changes.
+// Command app layers config.yaml, CACHE_URL and --cache.ttl as koanf does (a
+// later source wins key by key); with --watch it reloads config.yaml.
 package main
 
 import (
@@ -25,37 +24,29 @@ func main() {
 	fs.String("cache.ttl", "", "default expiry: seconds, 5m or never")
 	watch := fs.Bool("watch", false, "reload config.yaml when it changes")
 	_ = fs.Parse(os.Args[1:])
-
 	k := koanf.New(".")
 	expand := koanfprovider.Expand(k, koanfprovider.Opt{}) // one per koanf instance
-	load := func(p koanf.Provider, pa koanf.Parser) {
-		if err := k.Load(p, pa); err != nil {
-			log.Fatal(err)
+	load := func(source string, p koanf.Provider, pa koanf.Parser) {
+		var cfg core.Config
+		err := k.Load(p, pa)
+		if err == nil {
+			err = k.Load(expand, nil) // after every source
 		}
-		if err := k.Load(expand, nil); err != nil { // after every source
+		if err == nil {
+			err = k.Unmarshal("cache", &cfg)
+		}
+		if err != nil {
 			log.Fatal(err) // names the key (cache.url, cache.ttl), redacted
 		}
+		fmt.Printf("%-6s %v\n", source+":", cfg) // the password is redacted
 	}
 	f := file.Provider("config.yaml")
-	load(f, yaml.Parser())
-	load(env.Provider(".", env.Opt{TransformFunc: func(name, v string) (string, any) {
-		if name == "CACHE_URL" {
-			return "cache.url", v
-		}
-		return "", nil
-	}}), nil)
-	load(posflag.Provider(fs, ".", nil), nil) // nil: only the flags given
-	show(k)
+	load("file", f, yaml.Parser())
+	envKeys := map[string]string{"CACHE_URL": "cache.url"}
+	load("env", env.Provider(".", env.Opt{TransformFunc: func(n, v string) (string, any) { return envKeys[n], v }}), nil)
+	load("flags", posflag.Provider(fs, ".", nil), nil) // nil: only the flags given
 	if *watch {
-		_ = f.Watch(func(any, error) { load(f, yaml.Parser()); show(k) }) // a reload
+		_ = f.Watch(func(any, error) { load("reload", f, yaml.Parser()) })
 		select {}
 	}
-}
-
-func show(k *koanf.Koanf) {
-	var cfg core.Config
-	if err := k.Unmarshal("cache", &cfg); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(cfg) // the password is redacted
 }
