@@ -63,12 +63,25 @@ type SetOption func(*setOptions)
 
 type setOptions struct {
 	ttl core.TTL
+	// d is WithExpiry's duration; set when hasD.
+	d    time.Duration
+	hasD bool
 }
 
 // WithTTL sets the expiry of this call: core.NeverExpire keeps the entry,
 // core.TTLSeconds(0) stores nothing and removes an existing entry. An unset
 // TTL means the cache's default.
-func WithTTL(ttl core.TTL) SetOption { return func(o *setOptions) { o.ttl = ttl } }
+func WithTTL(ttl core.TTL) SetOption {
+	return func(o *setOptions) { o.ttl, o.hasD = ttl, false }
+}
+
+// WithExpiry sets the expiry of this call as a duration, which may be
+// negative (core.TTL cannot be): like Django's int(timeout) it is truncated
+// to whole seconds, and an expiry below one second (0 or negative) stores
+// nothing and removes an existing entry.
+func WithExpiry(d time.Duration) SetOption {
+	return func(o *setOptions) { o.d, o.hasD = d, true }
+}
 
 // expiry is a resolved expiry: never, a positive duration, or remove (0).
 type expiry struct {
@@ -176,6 +189,9 @@ func (c *Cache) expiry(opts []SetOption) expiry {
 	var o setOptions
 	for _, f := range opts {
 		f(&o)
+	}
+	if o.hasD {
+		return expiry{secs: int64(o.d / time.Second)}
 	}
 	t := o.ttl
 	if !t.IsSet() {
