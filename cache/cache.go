@@ -150,7 +150,7 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 	case core.BackendMemcached:
 		c.d, err = newMemcached(cfg)
 	case core.BackendLocmem:
-		c.d, err = newLocmem(cfg)
+		c.d, err = newLocmemDriver(cfg)
 	case core.BackendDummy:
 		c.d = dummy{}
 	default:
@@ -186,16 +186,18 @@ func (c *Cache) makeKey(key string) (string, error) {
 }
 
 func (c *Cache) expiry(opts []SetOption) expiry {
-	var o setOptions
-	for _, f := range opts {
-		f(&o)
-	}
-	if o.hasD {
-		return expiry{secs: int64(o.d / time.Second)}
-	}
-	t := o.ttl
-	if !t.IsSet() {
-		t = c.ttl
+	t := c.ttl
+	if len(opts) > 0 {
+		var o setOptions
+		for _, f := range opts {
+			f(&o)
+		}
+		if o.hasD {
+			return expiry{secs: int64(o.d / time.Second)}
+		}
+		if o.ttl.IsSet() {
+			t = o.ttl
+		}
 	}
 	switch {
 	case t.Never():
