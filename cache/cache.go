@@ -23,6 +23,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/bradfitz/gomemcache/memcache"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -50,12 +53,23 @@ type Option func(*options)
 
 type options struct {
 	keyFunc func(key, keyPrefix string, version int) string
+	client  any
 }
 
 // WithKeyFunc sets the function that makes stored keys (Django's
 // KEY_FUNCTION). It is required when the URL has key_function.
 func WithKeyFunc(f func(key, keyPrefix string, version int) string) Option {
 	return func(o *options) { o.keyFunc = f }
+}
+
+// WithClient makes the cache use client instead of building one from the
+// URL: a redis.UniversalClient (*redis.Client, *redis.ClusterClient) for a
+// redis URL, a *memcache.Client for a memcached URL; for a client built
+// with settings of its own (timeouts, a dialer). The URL still gives the
+// key making and the default expiry. The cache owns the client: Close
+// closes it.
+func WithClient(client any) Option {
+	return func(o *options) { o.client = client }
 }
 
 // SetOption configures one write.
@@ -144,10 +158,29 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 		c.version = *cfg.Version
 	}
 	var err error
+	if o.client != nil && cfg.Backend != core.BackendRedis && cfg.Backend != core.BackendMemcached {
+		return nil, fmt.Errorf("cache: WithClient on a %s URL: only redis and memcached take a client", cfg.Backend)
+	}
 	switch cfg.Backend {
 	case core.BackendRedis:
+		if o.client != nil {
+			rc, ok := o.client.(redis.UniversalClient)
+			if !ok {
+				return nil, fmt.Errorf("cache: WithClient(%T) on a redis URL: want a redis.UniversalClient", o.client)
+			}
+			c.d = &redisDriver{c: rc}
+			break
+		}
 		c.d, err = newRedis(ctx, cfg)
 	case core.BackendMemcached:
+		if o.client != nil {
+			mc, ok := o.client.(*memcache.Client)
+			if !ok {
+				return nil, fmt.Errorf("cache: WithClient(%T) on a memcached URL: want a *memcache.Client", o.client)
+			}
+			c.d = &memcached{c: mc, now: time.Now}
+			break
+		}
 		c.d, err = newMemcached(cfg)
 	case core.BackendLocmem:
 		c.d, err = newLocmemDriver(cfg)

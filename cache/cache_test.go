@@ -6,7 +6,11 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/cacheurl/cacheurl/cache"
+	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
+	"github.com/redis/go-redis/v9"
 )
 
 func TestLocmemCapacity(t *testing.T) {
@@ -67,6 +71,49 @@ func TestMakeKey(t *testing.T) {
 		}
 		if got := c.MakeKey("k"); got != tc.want {
 			t.Errorf("%s: MakeKey = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}
+
+// WithClient: the cache uses the caller's client (and closes it); a client
+// of the wrong type, or for an in-process URL, is an error.
+func TestWithClient(t *testing.T) {
+	ctx := context.Background()
+	s := redisserver.Start(t, redisserver.Config{})
+	rc := redis.NewClient(&redis.Options{Addr: s.Addr, DB: 4})
+	cfg, err := core.Parse("redis://127.0.0.1:1/0?key_prefix=wc") // not where rc points
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cache.New(ctx, cfg, cache.WithClient(rc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(ctx, "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := rc.Get(ctx, "wc:1:k").Result(); err != nil || v != "v" {
+		t.Fatalf("the caller's client (db 4) has wc:1:k = %q, %v", v, err)
+	}
+	var got *redis.Client
+	if !c.As(&got) || got != rc {
+		t.Error("As does not give the caller's client")
+	}
+	_ = c.Close()
+	if err := rc.Ping(ctx).Err(); !errors.Is(err, redis.ErrClosed) {
+		t.Errorf("after Close, the client answers %v; want redis.ErrClosed", err)
+	}
+	for _, tc := range []struct {
+		url    string
+		client any
+	}{
+		{"redis://h/0", &memcache.Client{}},
+		{"memcached://h:11211", rc},
+		{"locmem://", rc},
+	} {
+		cfg, _ := core.Parse(tc.url)
+		if _, err := cache.New(ctx, cfg, cache.WithClient(tc.client)); err == nil {
+			t.Errorf("%s with WithClient(%T): no error", tc.url, tc.client)
 		}
 	}
 }

@@ -15,6 +15,7 @@ package locmem
 
 import (
 	"errors"
+	"math"
 	"sync"
 	"time"
 
@@ -199,12 +200,15 @@ func (c *LRU[K, V]) Len() int {
 	return c.l.Len()
 }
 
-// Resize changes the capacity (at least 1: smaller is taken as 1) and
-// returns the number of entries evicted.
+// Resize changes the capacity (below 1: unlimited, as in golang-lru's
+// expirable cache) and returns the number of entries evicted.
 func (c *LRU[K, V]) Resize(size int) (evicted int) {
+	if size < 1 {
+		size = math.MaxInt
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.l.Resize(max(size, 1))
+	return c.l.Resize(size)
 }
 
 // Purge removes every entry.
