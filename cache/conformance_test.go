@@ -1,6 +1,7 @@
 package cache_test
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/cache"
 	"github.com/cacheurl/cacheurl/cache/cachetest"
 	"github.com/cacheurl/cacheurl/internal/testserver/memcachedserver"
 	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
@@ -114,3 +116,28 @@ func TestMain(m *testing.M) {
 type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
+
+// The package example's code gives the same output on every server
+// backend: only the URL changes.
+func TestExampleEverywhere(t *testing.T) {
+	r := redisserver.Start(t, redisserver.Config{})
+	m := memcachedserver.Start(t)
+	var want bytes.Buffer
+	ctx := context.Background()
+	for i, u := range []string{"locmem://", "redis://" + r.Addr + "/0?key_prefix=ex", "memcached://" + m.Addr + "?timeout=60"} {
+		c, err := cache.Open(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := greet(ctx, c, &out); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+		_ = c.Close()
+		if i == 0 {
+			want = out
+		} else if out.String() != want.String() {
+			t.Errorf("%s:\n%s\nwant (locmem):\n%s", u, out.String(), want.String())
+		}
+	}
+}
