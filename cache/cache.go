@@ -4,16 +4,24 @@
 //   - keys are made by Django's default_key_func, "<key_prefix>:<version>:<key>"
 //     (version 1 by default; no prefix gives ":1:key"); a URL with
 //     key_function needs [WithKeyFunc], else [Open] fails;
-//   - the expiry is the call's [WithTTL], else the URL's timeout, else 300 s;
-//     never keeps the entry; 0 stores nothing and removes an existing entry;
+//   - the expiry is the call's [WithTTL] or [WithExpiry], else the URL's
+//     timeout, else 300 s; never keeps the entry; 0 or a negative expiry
+//     stores nothing and removes an existing entry; on memcached, expiries
+//     over 30 days are sent as absolute times;
 //   - a miss is [ErrNotFound]; Add reports whether it stored, Delete and Touch
 //     whether the key existed; Incr on a missing key is ErrNotFound and keeps
 //     the entry's expiry;
 //   - values are bytes stored as given; counters are decimal text;
 //   - Clear removes only keys starting with "<key_prefix>:" on redis (SCAN on
-//     every master, never FLUSHDB) and is flush_all on memcached.
+//     every master, never FLUSHDB) and is flush_all on memcached;
+//   - memcached keys that memcached cannot store are [ErrInvalidKey].
 //
-// See docs/cache.md.
+// The drivers: redis (standalone, TLS, unix socket, Sentinel, Cluster) through
+// clients/goredis, memcached through clients/gomemcache, locmem on the
+// in-process store of package [github.com/cacheurl/cacheurl/cache/locmem],
+// and dummy. Package [github.com/cacheurl/cacheurl/cache/cachetest] is the
+// conformance suite every driver passes against real servers. See
+// docs/cache.md.
 package cache
 
 import (

@@ -54,8 +54,8 @@ func TestLocmemDeadline(t *testing.T) {
 
 // TestLocmemCandidates records why the driver is on golang-lru and not on
 // otter/v2 (see docs/cache.md): with max_entries N, writing 2N keys must
-// leave exactly the N most recently written (Django's LocMemCache, and §10's
-// LRU), at once. It asserts this of the driver and logs what otter does.
+// leave exactly the N most recently written (Django's LocMemCache's least-recently-used
+// eviction), at once. It asserts this of the driver and logs what otter does.
 func TestLocmemCandidates(t *testing.T) {
 	ctx := context.Background()
 	for _, impl := range []string{"lru", "otter"} {
