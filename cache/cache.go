@@ -28,12 +28,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -60,9 +63,16 @@ var (
 type Option func(*options)
 
 type options struct {
-	keyFunc func(key, keyPrefix string, version int) string
-	client  any
+	keyFunc      func(key, keyPrefix string, version int) string
+	client       any
+	allowUnknown bool
 }
+
+// AllowUnknownOptions makes URL options the driver does not know ignored
+// instead of an error (the client packages' AllowUnknownOptions for redis
+// and memcached; locmem and dummy take no options at all). Without it a
+// typo such as max_entires is an error matching clients.ErrUnknownOption.
+func AllowUnknownOptions() Option { return func(o *options) { o.allowUnknown = true } }
 
 // WithKeyFunc sets the function that makes stored keys (Django's
 // KEY_FUNCTION). It is required when the URL has key_function.
@@ -179,7 +189,7 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 			c.d = &redisDriver{c: rc}
 			break
 		}
-		c.d, err = newRedis(ctx, cfg)
+		c.d, err = newRedis(ctx, cfg, o.allowUnknown)
 	case core.BackendMemcached:
 		if o.client != nil {
 			mc, ok := o.client.(*memcache.Client)
@@ -189,10 +199,16 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 			c.d = &memcached{c: mc, now: time.Now}
 			break
 		}
-		c.d, err = newMemcached(cfg)
+		c.d, err = newMemcached(cfg, o.allowUnknown)
 	case core.BackendLocmem:
+		if err := noOptions(cfg, o.allowUnknown); err != nil {
+			return nil, err
+		}
 		c.d, err = newLocmemDriver(cfg)
 	case core.BackendDummy:
+		if err := noOptions(cfg, o.allowUnknown); err != nil {
+			return nil, err
+		}
 		c.d = dummy{}
 	default:
 		return nil, fmt.Errorf("%w: scheme %q (backend %s) has no Go implementation", ErrUnsupported, truncate(cfg.Scheme), cfg.Backend)
@@ -201,6 +217,26 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// noOptions rejects the options of an in-process URL, which has none.
+func noOptions(cfg core.Config, allow bool) error {
+	if allow || len(cfg.Options) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(cfg.Options))
+	for k := range cfg.Options {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(truncate(n))
+	}
+	return &clients.Error{Package: "cache", Kind: clients.ErrUnknownOption, Options: names, URL: cfg.Redacted(),
+		Msg: fmt.Sprintf("unknown option(s) %s: %s takes only Django's cache arguments (timeout, max_entries, cull_frequency, "+
+			"key_prefix, version, key_function); fix the name, or pass cache.AllowUnknownOptions() to ignore it",
+			strings.Join(q, ", "), cfg.Backend)}
 }
 
 func truncate(s string) string {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/cacheurl/cacheurl/cache"
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
 	"github.com/redis/go-redis/v9"
@@ -115,5 +117,28 @@ func TestWithClient(t *testing.T) {
 		if _, err := cache.New(ctx, cfg, cache.WithClient(tc.client)); err == nil {
 			t.Errorf("%s with WithClient(%T): no error", tc.url, tc.client)
 		}
+	}
+}
+
+// An option no driver knows is an error (a typo, usually), unless
+// AllowUnknownOptions; locmem and dummy take none.
+func TestUnknownOptions(t *testing.T) {
+	ctx := context.Background()
+	for _, u := range []string{"locmem://?max_entires=10", "dummy://?x=1", "redis://127.0.0.1:1/0?pool_sise=3", "memcached://127.0.0.1:1?foo=1"} {
+		_, err := cache.Open(ctx, u)
+		if !errors.Is(err, clients.ErrUnknownOption) {
+			t.Errorf("Open(%s) = %v, want clients.ErrUnknownOption", u, err)
+		}
+		c, err := cache.Open(ctx, u, cache.AllowUnknownOptions())
+		if err != nil {
+			t.Errorf("Open(%s, AllowUnknownOptions) = %v", u, err)
+			continue
+		}
+		_ = c.Close()
+	}
+	_, err := cache.Open(ctx, "locmem://?max_entires=10")
+	var ce *clients.Error
+	if !errors.As(err, &ce) || len(ce.Options) != 1 || ce.Options[0] != "max_entires" || !strings.Contains(err.Error(), `"max_entires"`) {
+		t.Errorf("locmem unknown option error = %#v", err)
 	}
 }

@@ -263,7 +263,8 @@ func roundTrip(ctx context.Context, c *cache.Cache) (d time.Duration, ok bool, e
 // portable cache. A URL with key_function gets Django's default key making:
 // the check cannot run a Python function, and its key is its own.
 func openCache(ctx context.Context, cfg core.Config, client any) (*cache.Cache, error) {
-	var opts []cache.Option
+	// The check has validated the options with the client packages' rules.
+	opts := []cache.Option{cache.AllowUnknownOptions()}
 	if client != nil {
 		opts = append(opts, cache.WithClient(client))
 	}
