@@ -4,25 +4,39 @@
 //   - keys are made by Django's default_key_func, "<key_prefix>:<version>:<key>"
 //     (version 1 by default; no prefix gives ":1:key"); a URL with
 //     key_function needs [WithKeyFunc], else [Open] fails;
-//   - the expiry is the call's [WithTTL], else the URL's timeout, else 300 s;
-//     never keeps the entry; 0 stores nothing and removes an existing entry;
+//   - the expiry is the call's [WithTTL] or [WithExpiry], else the URL's
+//     timeout, else 300 s; never keeps the entry; 0 or a negative expiry
+//     stores nothing and removes an existing entry; on memcached, expiries
+//     over 30 days are sent as absolute times;
 //   - a miss is [ErrNotFound]; Add reports whether it stored, Delete and Touch
 //     whether the key existed; Incr on a missing key is ErrNotFound and keeps
 //     the entry's expiry;
 //   - values are bytes stored as given; counters are decimal text;
 //   - Clear removes only keys starting with "<key_prefix>:" on redis (SCAN on
-//     every master, never FLUSHDB) and is flush_all on memcached.
+//     every master, never FLUSHDB) and is flush_all on memcached;
+//   - memcached keys that memcached cannot store are [ErrInvalidKey].
 //
-// See docs/cache.md.
+// The drivers: redis (standalone, TLS, unix socket, Sentinel, Cluster) through
+// clients/goredis, memcached through clients/gomemcache, locmem on the
+// in-process store of package [github.com/cacheurl/cacheurl/cache/locmem],
+// and dummy. Package [github.com/cacheurl/cacheurl/cache/cachetest] is the
+// conformance suite every driver passes against real servers. See
+// docs/cache.md.
 package cache
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/bradfitz/gomemcache/memcache"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -49,8 +63,16 @@ var (
 type Option func(*options)
 
 type options struct {
-	keyFunc func(key, keyPrefix string, version int) string
+	keyFunc      func(key, keyPrefix string, version int) string
+	client       any
+	allowUnknown bool
 }
+
+// AllowUnknownOptions makes URL options the driver does not know ignored
+// instead of an error (the client packages' AllowUnknownOptions for redis
+// and memcached; locmem and dummy take no options at all). Without it a
+// typo such as max_entires is an error matching clients.ErrUnknownOption.
+func AllowUnknownOptions() Option { return func(o *options) { o.allowUnknown = true } }
 
 // WithKeyFunc sets the function that makes stored keys (Django's
 // KEY_FUNCTION). It is required when the URL has key_function.
@@ -58,17 +80,40 @@ func WithKeyFunc(f func(key, keyPrefix string, version int) string) Option {
 	return func(o *options) { o.keyFunc = f }
 }
 
+// WithClient makes the cache use client instead of building one from the
+// URL: a redis.UniversalClient (*redis.Client, *redis.ClusterClient) for a
+// redis URL, a *memcache.Client for a memcached URL; for a client built
+// with settings of its own (timeouts, a dialer). The URL still gives the
+// key making and the default expiry. The cache owns the client: Close
+// closes it.
+func WithClient(client any) Option {
+	return func(o *options) { o.client = client }
+}
+
 // SetOption configures one write.
 type SetOption func(*setOptions)
 
 type setOptions struct {
 	ttl core.TTL
+	// d is WithExpiry's duration; set when hasD.
+	d    time.Duration
+	hasD bool
 }
 
 // WithTTL sets the expiry of this call: core.NeverExpire keeps the entry,
 // core.TTLSeconds(0) stores nothing and removes an existing entry. An unset
 // TTL means the cache's default.
-func WithTTL(ttl core.TTL) SetOption { return func(o *setOptions) { o.ttl = ttl } }
+func WithTTL(ttl core.TTL) SetOption {
+	return func(o *setOptions) { o.ttl, o.hasD = ttl, false }
+}
+
+// WithExpiry sets the expiry of this call as a duration, which may be
+// negative (core.TTL cannot be): like Django's int(timeout) it is truncated
+// to whole seconds, and an expiry below one second (0 or negative) stores
+// nothing and removes an existing entry.
+func WithExpiry(d time.Duration) SetOption {
+	return func(o *setOptions) { o.d, o.hasD = d, true }
+}
 
 // expiry is a resolved expiry: never, a positive duration, or remove (0).
 type expiry struct {
@@ -131,14 +176,39 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 		c.version = *cfg.Version
 	}
 	var err error
+	if o.client != nil && cfg.Backend != core.BackendRedis && cfg.Backend != core.BackendMemcached {
+		return nil, fmt.Errorf("cache: WithClient on a %s URL: only redis and memcached take a client", cfg.Backend)
+	}
 	switch cfg.Backend {
 	case core.BackendRedis:
-		c.d, err = newRedis(ctx, cfg)
+		if o.client != nil {
+			rc, ok := o.client.(redis.UniversalClient)
+			if !ok {
+				return nil, fmt.Errorf("cache: WithClient(%T) on a redis URL: want a redis.UniversalClient", o.client)
+			}
+			c.d = &redisDriver{c: rc}
+			break
+		}
+		c.d, err = newRedis(ctx, cfg, o.allowUnknown)
 	case core.BackendMemcached:
-		c.d, err = newMemcached(cfg)
+		if o.client != nil {
+			mc, ok := o.client.(*memcache.Client)
+			if !ok {
+				return nil, fmt.Errorf("cache: WithClient(%T) on a memcached URL: want a *memcache.Client", o.client)
+			}
+			c.d = &memcached{c: mc, now: time.Now}
+			break
+		}
+		c.d, err = newMemcached(cfg, o.allowUnknown)
 	case core.BackendLocmem:
-		c.d, err = newLocmem(cfg)
+		if err := noOptions(cfg, o.allowUnknown); err != nil {
+			return nil, err
+		}
+		c.d, err = newLocmemDriver(cfg)
 	case core.BackendDummy:
+		if err := noOptions(cfg, o.allowUnknown); err != nil {
+			return nil, err
+		}
 		c.d = dummy{}
 	default:
 		return nil, fmt.Errorf("%w: scheme %q (backend %s) has no Go implementation", ErrUnsupported, truncate(cfg.Scheme), cfg.Backend)
@@ -147,6 +217,26 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// noOptions rejects the options of an in-process URL, which has none.
+func noOptions(cfg core.Config, allow bool) error {
+	if allow || len(cfg.Options) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(cfg.Options))
+	for k := range cfg.Options {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(truncate(n))
+	}
+	return &clients.Error{Package: "cache", Kind: clients.ErrUnknownOption, Options: names, URL: cfg.Redacted(),
+		Msg: fmt.Sprintf("unknown option(s) %s: %s takes only Django's cache arguments (timeout, max_entries, cull_frequency, "+
+			"key_prefix, version, key_function); fix the name, or pass cache.AllowUnknownOptions() to ignore it",
+			strings.Join(q, ", "), cfg.Backend)}
 }
 
 func truncate(s string) string {
@@ -173,13 +263,18 @@ func (c *Cache) makeKey(key string) (string, error) {
 }
 
 func (c *Cache) expiry(opts []SetOption) expiry {
-	var o setOptions
-	for _, f := range opts {
-		f(&o)
-	}
-	t := o.ttl
-	if !t.IsSet() {
-		t = c.ttl
+	t := c.ttl
+	if len(opts) > 0 {
+		var o setOptions
+		for _, f := range opts {
+			f(&o)
+		}
+		if o.hasD {
+			return expiry{secs: int64(o.d / time.Second)}
+		}
+		if o.ttl.IsSet() {
+			t = o.ttl
+		}
 	}
 	switch {
 	case t.Never():

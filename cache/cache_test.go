@@ -5,118 +5,15 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/cacheurl/cacheurl/cache"
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
-	"github.com/cacheurl/cacheurl/internal/testserver/memcachedserver"
 	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
+	"github.com/redis/go-redis/v9"
 )
-
-// conformance checks the semantics shared by every storing driver.
-func conformance(t *testing.T, rawURL string) {
-	ctx := context.Background()
-	c, err := cache.Open(ctx, rawURL)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Clear(ctx); err != nil {
-		t.Fatalf("Clear: %v", err)
-	}
-	if _, err := c.Get(ctx, "k"); !errors.Is(err, cache.ErrNotFound) {
-		t.Fatalf("Get missing = %v, want ErrNotFound", err)
-	}
-	if err := c.Set(ctx, "k", []byte("v")); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := c.Get(ctx, "k"); err != nil || string(v) != "v" {
-		t.Fatalf("Get = %q, %v", v, err)
-	}
-	if ok, _ := c.Add(ctx, "k", []byte("w")); ok {
-		t.Fatal("Add on a present key stored")
-	}
-	if ok, _ := c.Add(ctx, "a", []byte("1")); !ok {
-		t.Fatal("Add on an absent key did not store")
-	}
-	if ok, _ := c.Has(ctx, "a"); !ok {
-		t.Fatal("Has after Add = false")
-	}
-	if n, err := c.Incr(ctx, "a", 5); err != nil || n != 6 {
-		t.Fatalf("Incr = %d, %v", n, err)
-	}
-	if n, err := c.Incr(ctx, "a", -2); err != nil || n != 4 {
-		t.Fatalf("Decr = %d, %v", n, err)
-	}
-	if v, _ := c.Get(ctx, "a"); string(v) != "4" {
-		t.Fatalf("counter text = %q, want 4", v)
-	}
-	if _, err := c.Incr(ctx, "missing", 1); !errors.Is(err, cache.ErrNotFound) {
-		t.Fatalf("Incr missing = %v", err)
-	}
-	if ok, _ := c.Delete(ctx, "a"); !ok {
-		t.Fatal("Delete present = false")
-	}
-	if ok, _ := c.Delete(ctx, "a"); ok {
-		t.Fatal("Delete absent = true")
-	}
-	if ok, _ := c.Touch(ctx, "k", cache.WithTTL(core.TTLSeconds(100))); !ok {
-		t.Fatal("Touch present = false")
-	}
-	if ok, _ := c.Touch(ctx, "nope"); ok {
-		t.Fatal("Touch absent = true")
-	}
-	// 0 removes an existing entry and stores nothing.
-	if err := c.Set(ctx, "k", []byte("x"), cache.WithTTL(core.TTLSeconds(0))); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Get(ctx, "k"); !errors.Is(err, cache.ErrNotFound) {
-		t.Fatalf("Get after Set ttl 0 = %v", err)
-	}
-	if err := c.SetMany(ctx, map[string][]byte{"m1": []byte("1"), "m2": []byte("2")}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := c.GetMany(ctx, []string{"m1", "m2", "m3"})
-	if err != nil || len(got) != 2 || string(got["m1"]) != "1" || string(got["m2"]) != "2" {
-		t.Fatalf("GetMany = %q, %v", got, err)
-	}
-	if err := c.DeleteMany(ctx, []string{"m1", "m2"}); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := c.GetMany(ctx, []string{"m1", "m2"}); len(got) != 0 {
-		t.Fatalf("GetMany after DeleteMany = %q", got)
-	}
-	// Concurrent increments are atomic.
-	_ = c.Set(ctx, "n", []byte("0"))
-	var wg sync.WaitGroup
-	for i := 0; i < 8; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := 0; j < 10; j++ {
-				if _, err := c.Incr(ctx, "n", 1); err != nil {
-					t.Error(err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if v, _ := c.Get(ctx, "n"); string(v) != "80" {
-		t.Fatalf("after 80 concurrent incr = %q", v)
-	}
-	if err := c.Clear(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if ok, _ := c.Has(ctx, "n"); ok {
-		t.Fatal("Has after Clear = true")
-	}
-}
-
-func TestLocmem(t *testing.T) { conformance(t, "locmem://") }
 
 func TestLocmemCapacity(t *testing.T) {
 	ctx := context.Background()
@@ -180,86 +77,68 @@ func TestMakeKey(t *testing.T) {
 	}
 }
 
-func TestRedis(t *testing.T) {
-	s := redisserver.Start(t, redisserver.Config{})
-	u := "redis://" + s.Addr + "/0?key_prefix=app"
-	conformance(t, u)
+// WithClient: the cache uses the caller's client (and closes it); a client
+// of the wrong type, or for an in-process URL, is an error.
+func TestWithClient(t *testing.T) {
 	ctx := context.Background()
-	c, err := cache.Open(ctx, u)
+	s := redisserver.Start(t, redisserver.Config{})
+	rc := redis.NewClient(&redis.Options{Addr: s.Addr, DB: 4})
+	cfg, err := core.Parse("redis://127.0.0.1:1/0?key_prefix=wc") // not where rc points
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	var rc redis.UniversalClient
-	if !c.As(&rc) {
-		t.Fatal("As(UniversalClient) = false")
-	}
-	_ = rc.Set(ctx, "other", "x", 0)
-	_ = c.Set(ctx, "k", []byte("v"))
-	if v, _ := rc.Get(ctx, "app:1:k").Result(); v != "v" {
-		t.Fatalf("server key app:1:k = %q", v)
-	}
-	if ttl, _ := rc.TTL(ctx, "app:1:k").Result(); ttl <= 290*time.Second || ttl > 300*time.Second {
-		t.Fatalf("default TTL = %v, want 300s", ttl)
-	}
-	_ = c.Set(ctx, "n", []byte("1"), cache.WithTTL(core.TTLSeconds(100)))
-	_, _ = c.Incr(ctx, "n", 1)
-	if ttl, _ := rc.TTL(ctx, "app:1:n").Result(); ttl <= 90*time.Second {
-		t.Fatalf("TTL after Incr = %v, want kept", ttl)
-	}
-	_ = c.Set(ctx, "f", []byte("v"), cache.WithTTL(core.NeverExpire))
-	if ttl, _ := rc.TTL(ctx, "app:1:f").Result(); ttl != -1 {
-		t.Fatalf("never TTL = %v", ttl)
-	}
-	if err := c.Clear(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if v, _ := rc.Get(ctx, "other").Result(); v != "x" {
-		t.Fatal("Clear removed a key outside the prefix")
-	}
-}
-
-func TestMemcached(t *testing.T) {
-	s := memcachedserver.Start(t)
-	conformance(t, s.URL())
-	c, err := cache.Open(context.Background(), s.URL())
+	c, err := cache.New(ctx, cfg, cache.WithClient(rc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	long := string(make([]byte, 250))
-	for _, k := range []string{"a b", "a\nb", long} {
-		if _, err := c.Get(context.Background(), k); !errors.Is(err, cache.ErrInvalidKey) {
-			t.Errorf("Get(%q) = %v, want ErrInvalidKey", k, err)
+	if err := c.Set(ctx, "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := rc.Get(ctx, "wc:1:k").Result(); err != nil || v != "v" {
+		t.Fatalf("the caller's client (db 4) has wc:1:k = %q, %v", v, err)
+	}
+	var got *redis.Client
+	if !c.As(&got) || got != rc {
+		t.Error("As does not give the caller's client")
+	}
+	_ = c.Close()
+	if err := rc.Ping(ctx).Err(); !errors.Is(err, redis.ErrClosed) {
+		t.Errorf("after Close, the client answers %v; want redis.ErrClosed", err)
+	}
+	for _, tc := range []struct {
+		url    string
+		client any
+	}{
+		{"redis://h/0", &memcache.Client{}},
+		{"memcached://h:11211", rc},
+		{"locmem://", rc},
+	} {
+		cfg, _ := core.Parse(tc.url)
+		if _, err := cache.New(ctx, cfg, cache.WithClient(tc.client)); err == nil {
+			t.Errorf("%s with WithClient(%T): no error", tc.url, tc.client)
 		}
 	}
 }
 
-func TestRedisCluster(t *testing.T) {
-	cl := redisserver.StartCluster(t, 3)
-	conformance(t, "redis+cluster://"+strings.Join(cl.Addrs, ",")+"?key_prefix=app")
-}
-
-func TestRedisSocket(t *testing.T) {
-	s := redisserver.Start(t, redisserver.Config{Socket: true})
-	conformance(t, "redis://"+s.Socket+"/1")
-}
-
-// TestMemcachedOver30Days: memcached reads an expiry above 30 days as an
-// absolute Unix time, so a 40-day TTL sent as seconds would be in 1970 and
-// expire at once; the entry being readable shows the absolute form was sent.
-func TestMemcachedOver30Days(t *testing.T) {
-	s := memcachedserver.Start(t)
+// An option no driver knows is an error (a typo, usually), unless
+// AllowUnknownOptions; locmem and dummy take none.
+func TestUnknownOptions(t *testing.T) {
 	ctx := context.Background()
-	c, err := cache.Open(ctx, s.URL())
-	if err != nil {
-		t.Fatal(err)
+	for _, u := range []string{"locmem://?max_entires=10", "dummy://?x=1", "redis://127.0.0.1:1/0?pool_sise=3", "memcached://127.0.0.1:1?foo=1"} {
+		_, err := cache.Open(ctx, u)
+		if !errors.Is(err, clients.ErrUnknownOption) {
+			t.Errorf("Open(%s) = %v, want clients.ErrUnknownOption", u, err)
+		}
+		c, err := cache.Open(ctx, u, cache.AllowUnknownOptions())
+		if err != nil {
+			t.Errorf("Open(%s, AllowUnknownOptions) = %v", u, err)
+			continue
+		}
+		_ = c.Close()
 	}
-	defer c.Close()
-	if err := c.Set(ctx, "long", []byte("v"), cache.WithTTL(core.TTLSeconds(40*24*3600))); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := c.Get(ctx, "long"); err != nil || string(v) != "v" {
-		t.Fatalf("Get after a 40-day Set = %q, %v", v, err)
+	_, err := cache.Open(ctx, "locmem://?max_entires=10")
+	var ce *clients.Error
+	if !errors.As(err, &ce) || len(ce.Options) != 1 || ce.Options[0] != "max_entires" || !strings.Contains(err.Error(), `"max_entires"`) {
+		t.Errorf("locmem unknown option error = %#v", err)
 	}
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/simplelru"
-
+	"github.com/cacheurl/cacheurl/cache/locmem"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -16,178 +14,153 @@ import (
 // (Django's default).
 const DefaultMaxEntries = 300
 
-// locmem is an in-process LRU of capacity max_entries; each entry carries
-// its own deadline, checked on read. One mutex guards it, so add, incr and
-// touch are atomic. Django culls 1/cull_frequency of the entries when full;
-// this evicts the least recently used entry instead.
-type locmem struct {
-	mu  sync.Mutex
-	lru *simplelru.LRU[string, locEntry]
-	now func() time.Time
+// locmemDriver is the locmem backend on [locmem.LRU]: capacity
+// max_entries, least recently used evicted first, a deadline per entry;
+// add, incr and touch are atomic (locmem.LRU.Compute). Django culls
+// 1/cull_frequency of the entries when full; this evicts the least recently
+// used entry instead. Values are copied in and out, as Django's pickling
+// does: a caller changing a slice changes no entry.
+type locmemDriver struct {
+	l *locmem.LRU[string, []byte]
 }
 
-type locEntry struct {
-	v        []byte
-	deadline int64 // unix nanoseconds; 0 = never
-}
+// newLocmemDriver builds the locmem driver (a variable so that the
+// benchmarks can measure another implementation side by side).
+var newLocmemDriver = func(cfg core.Config) (driver, error) { return newLocmem(cfg) }
 
-func newLocmem(cfg core.Config) (*locmem, error) {
+func newLocmem(cfg core.Config) (*locmemDriver, error) {
 	n := DefaultMaxEntries
 	if cfg.MaxEntries != nil {
 		n = *cfg.MaxEntries
 	}
-	l, err := simplelru.NewLRU[string, locEntry](n, nil)
+	l, err := locmem.New[string, []byte](n, 0)
 	if err != nil {
 		return nil, fmt.Errorf("cache: locmem max_entries %d: %w", n, err)
 	}
-	return &locmem{lru: l, now: time.Now}, nil
+	return &locmemDriver{l: l}, nil
 }
 
-func (m *locmem) deadline(e expiry) int64 {
+func deadline(e expiry) time.Time {
 	if e.never {
-		return 0
+		return time.Time{}
 	}
-	return m.now().Add(e.duration()).UnixNano()
-}
-
-// live returns the entry if present and not expired (removing it if expired).
-// m.mu is held.
-func (m *locmem) live(key string) (locEntry, bool) {
-	en, ok := m.lru.Get(key)
-	if !ok {
-		return en, false
-	}
-	if en.deadline != 0 && m.now().UnixNano() >= en.deadline {
-		m.lru.Remove(key)
-		return en, false
-	}
-	return en, true
+	return time.Now().Add(e.duration())
 }
 
 func clone(b []byte) []byte { return append(make([]byte, 0, len(b)), b...) }
 
-func (m *locmem) get(_ context.Context, key string) ([]byte, error) {
-	m.mu.Lock()
-	en, ok := m.live(key)
-	m.mu.Unlock()
+func (m *locmemDriver) get(_ context.Context, key string) ([]byte, error) {
+	v, ok := m.l.Get(key)
 	if !ok {
 		return nil, ErrNotFound
 	}
-	return clone(en.v), nil
+	return clone(v), nil
 }
 
-func (m *locmem) setLocked(key string, value []byte, e expiry) {
+func (m *locmemDriver) set(_ context.Context, key string, value []byte, e expiry) error {
 	if e.remove() {
-		m.lru.Remove(key)
-		return
+		m.l.Remove(key)
+		return nil
 	}
-	m.lru.Add(key, locEntry{v: clone(value), deadline: m.deadline(e)})
-}
-
-func (m *locmem) set(_ context.Context, key string, value []byte, e expiry) error {
-	m.mu.Lock()
-	m.setLocked(key, value, e)
-	m.mu.Unlock()
+	m.l.AddUntil(key, clone(value), deadline(e))
 	return nil
 }
 
-func (m *locmem) add(_ context.Context, key string, value []byte, e expiry) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.live(key); ok {
-		return false, nil
-	}
-	m.setLocked(key, value, e)
-	return true, nil
+func (m *locmemDriver) add(_ context.Context, key string, value []byte, e expiry) (bool, error) {
+	stored := false
+	m.l.Compute(key, func(old []byte, d time.Time, found bool) ([]byte, time.Time, locmem.Op) {
+		if found {
+			return nil, time.Time{}, locmem.Keep
+		}
+		stored = true // as Django: an absent key is "stored", even expired at once
+		if e.remove() {
+			return nil, time.Time{}, locmem.Keep
+		}
+		return clone(value), deadline(e), locmem.Write
+	})
+	return stored, nil
 }
 
-func (m *locmem) delete(_ context.Context, key string) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	_, ok := m.live(key)
-	if ok {
-		m.lru.Remove(key)
-	}
-	return ok, nil
+func (m *locmemDriver) delete(_ context.Context, key string) (bool, error) {
+	return m.l.Remove(key), nil
 }
 
-func (m *locmem) has(_ context.Context, key string) (bool, error) {
-	m.mu.Lock()
-	_, ok := m.live(key)
-	m.mu.Unlock()
-	return ok, nil
+func (m *locmemDriver) has(_ context.Context, key string) (bool, error) {
+	return m.l.Contains(key), nil
 }
 
-func (m *locmem) getMany(_ context.Context, keys []string) (map[string][]byte, error) {
+func (m *locmemDriver) getMany(ctx context.Context, keys []string) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(keys))
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	for _, k := range keys {
-		if en, ok := m.live(k); ok {
-			out[k] = clone(en.v)
+		if v, ok := m.l.Get(k); ok {
+			out[k] = clone(v)
 		}
 	}
 	return out, nil
 }
 
-func (m *locmem) setMany(_ context.Context, keys []string, values [][]byte, e expiry) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *locmemDriver) setMany(ctx context.Context, keys []string, values [][]byte, e expiry) error {
 	for i, k := range keys {
-		m.setLocked(k, values[i], e)
+		_ = m.set(ctx, k, values[i], e)
 	}
 	return nil
 }
 
-func (m *locmem) deleteMany(_ context.Context, keys []string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *locmemDriver) deleteMany(_ context.Context, keys []string) error {
 	for _, k := range keys {
-		m.lru.Remove(k)
+		m.l.Remove(k)
 	}
 	return nil
 }
 
-func (m *locmem) incr(_ context.Context, key string, delta int64) (int64, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	en, ok := m.live(key)
-	if !ok {
-		return 0, ErrNotFound
-	}
-	n, err := strconv.ParseInt(string(en.v), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: incr %q", ErrNotInteger, truncate(key))
-	}
-	n += delta
-	en.v = strconv.AppendInt(nil, n, 10)
-	m.lru.Add(key, en)
-	return n, nil
+func (m *locmemDriver) incr(_ context.Context, key string, delta int64) (int64, error) {
+	var n int64
+	var err error
+	m.l.Compute(key, func(old []byte, d time.Time, found bool) ([]byte, time.Time, locmem.Op) {
+		if !found {
+			err = ErrNotFound
+			return nil, d, locmem.Keep
+		}
+		v, perr := strconv.ParseInt(string(old), 10, 64)
+		if perr != nil {
+			err = fmt.Errorf("%w: incr %q", ErrNotInteger, truncate(key))
+			return nil, d, locmem.Keep
+		}
+		n = v + delta
+		return strconv.AppendInt(nil, n, 10), d, locmem.Write // the deadline is kept
+	})
+	return n, err
 }
 
-func (m *locmem) touch(_ context.Context, key string, e expiry) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	en, ok := m.live(key)
-	if !ok {
-		return false, nil
-	}
-	if e.remove() {
-		m.lru.Remove(key)
-		return true, nil
-	}
-	en.deadline = m.deadline(e)
-	m.lru.Add(key, en)
-	return true, nil
+func (m *locmemDriver) touch(_ context.Context, key string, e expiry) (bool, error) {
+	existed := false
+	m.l.Compute(key, func(old []byte, d time.Time, found bool) ([]byte, time.Time, locmem.Op) {
+		existed = found
+		switch {
+		case !found:
+			return nil, d, locmem.Keep
+		case e.remove():
+			return nil, d, locmem.Delete
+		}
+		return old, deadline(e), locmem.Write
+	})
+	return existed, nil
 }
 
-func (m *locmem) clear(context.Context, string) error {
-	m.mu.Lock()
-	m.lru.Purge()
-	m.mu.Unlock()
+func (m *locmemDriver) clear(context.Context, string) error {
+	m.l.Purge()
 	return nil
 }
 
-func (m *locmem) close() error          { return nil }
-func (m *locmem) as(any) bool           { return false }
-func (m *locmem) validKey(string) error { return nil }
+func (m *locmemDriver) close() error { return nil }
+
+// as gives the store: target *(*locmem.LRU[string, []byte]).
+func (m *locmemDriver) as(target any) bool {
+	if p, ok := target.(**locmem.LRU[string, []byte]); ok {
+		*p = m.l
+		return true
+	}
+	return false
+}
+
+func (m *locmemDriver) validKey(string) error { return nil }

@@ -23,8 +23,12 @@ type memcached struct {
 	now func() time.Time
 }
 
-func newMemcached(cfg core.Config) (*memcached, error) {
-	c, err := gomemcache.New(cfg)
+func newMemcached(cfg core.Config, allowUnknown bool) (*memcached, error) {
+	var opts []gomemcache.Option
+	if allowUnknown {
+		opts = append(opts, gomemcache.AllowUnknownOptions())
+	}
+	c, err := gomemcache.New(cfg, opts...)
 	if err != nil {
 		return nil, err
 	}

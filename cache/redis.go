@@ -18,8 +18,12 @@ type redisDriver struct {
 	c redis.UniversalClient
 }
 
-func newRedis(_ context.Context, cfg core.Config) (*redisDriver, error) {
-	c, err := goredis.NewClient(cfg)
+func newRedis(_ context.Context, cfg core.Config, allowUnknown bool) (*redisDriver, error) {
+	var opts []goredis.Option
+	if allowUnknown {
+		opts = append(opts, goredis.AllowUnknownOptions())
+	}
+	c, err := goredis.NewClient(cfg, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,10 @@
 // Package check proves a CACHE_URL against the live server: it builds the
 // client the URL describes (clients/goredis, clients/gomemcache, or an
-// in-process cache for locmem:// and dummy://), connects, and does a real
-// round trip — PING and SET/GET/DEL of a random key for redis, the version
-// command and set/get/delete for memcached, add/get/remove for locmem —
-// reporting the server version and the latency. It is what `cacheurl check`
+// in-process cache for locmem:// and dummy://), connects (PING for redis,
+// the version command for memcached), and does a real round trip — set, get
+// and delete of a random key through the portable cache (package cache),
+// one code path for every backend — reporting the server version and the
+// latency. It is what `cacheurl check`
 // runs.
 //
 // The config is routed by its scheme (a Config with only Scheme and Hosts
@@ -47,14 +48,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
-	lrucache "github.com/hashicorp/golang-lru/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/cache"
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/gomemcache"
 	"github.com/cacheurl/cacheurl/clients/goredis"
@@ -227,7 +229,7 @@ func runOnce(ctx context.Context, cfg core.Config, o options) (Result, error) {
 	case core.BackendMemcached:
 		err = checkMemcached(ctx, cfg, o, &res)
 	case core.BackendLocmem, core.BackendDummy:
-		err = checkLocal(cfg, o, &res)
+		err = checkLocal(ctx, cfg, o, &res)
 	default:
 		err = &Error{Kind: ErrNoClient, Msg: fmt.Sprintf("%s:// is a Django backend with no Go client; nothing to connect to", cfg.Scheme), Err: clients.ErrNoGoClient}
 	}
@@ -237,30 +239,41 @@ func runOnce(ctx context.Context, cfg core.Config, o options) (Result, error) {
 	return res, nil
 }
 
-// store is what the round trip needs of a cache. Each backend adapts its
-// client to it; a portable cache interface can replace it wholesale.
-type store interface {
-	set(ctx context.Context, key, val string) error
-	get(ctx context.Context, key string) (string, bool, error)
-	del(ctx context.Context, key string) error
-}
-
-// roundTrip stores a random key, reads it back and deletes it, and returns
-// the time it took. ok is false when the value read back differs.
-func roundTrip(ctx context.Context, s store) (d time.Duration, ok bool, err error) {
+// roundTrip stores a random key through the portable cache, reads it back
+// and deletes it, and returns the time it took: one code path for every
+// backend. ok is false when the value read back differs.
+func roundTrip(ctx context.Context, c *cache.Cache) (d time.Duration, ok bool, err error) {
 	key, val := randomKey()
 	start := time.Now()
-	if err := s.set(ctx, key, val); err != nil {
+	if err := c.Set(ctx, key, []byte(val), cache.WithTTL(core.TTLSeconds(30))); err != nil {
 		return 0, false, err
 	}
-	got, found, err := s.get(ctx, key)
-	if err != nil {
+	got, err := c.Get(ctx, key)
+	found := err == nil
+	if err != nil && !errors.Is(err, cache.ErrNotFound) {
 		return 0, false, err
 	}
-	if err := s.del(ctx, key); err != nil {
+	if _, err := c.Delete(ctx, key); err != nil {
 		return 0, false, err
 	}
-	return time.Since(start), found && got == val, nil
+	return time.Since(start), found && string(got) == val, nil
+}
+
+// openCache wraps the check's client (nil for locmem and dummy) in the
+// portable cache. A URL with key_function gets Django's default key making:
+// the check cannot run a Python function, and its key is its own.
+func openCache(ctx context.Context, cfg core.Config, client any) (*cache.Cache, error) {
+	// The check has validated the options with the client packages' rules.
+	opts := []cache.Option{cache.AllowUnknownOptions()}
+	if client != nil {
+		opts = append(opts, cache.WithClient(client))
+	}
+	if cfg.KeyFunction != "" {
+		opts = append(opts, cache.WithKeyFunc(func(key, prefix string, version int) string {
+			return prefix + ":" + strconv.Itoa(version) + ":" + key
+		}))
+	}
+	return cache.New(ctx, cfg, opts...)
 }
 
 func randomKey() (key, val string) {
@@ -270,22 +283,6 @@ func randomKey() (key, val string) {
 }
 
 // ---- redis ----
-
-type redisStore struct{ c redis.UniversalClient }
-
-func (s redisStore) set(ctx context.Context, k, v string) error {
-	return s.c.Set(ctx, k, v, 30*time.Second).Err()
-}
-
-func (s redisStore) get(ctx context.Context, k string) (string, bool, error) {
-	v, err := s.c.Get(ctx, k).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", false, nil
-	}
-	return v, err == nil, err
-}
-
-func (s redisStore) del(ctx context.Context, k string) error { return s.c.Del(ctx, k).Err() }
 
 func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) error {
 	res.Target = goredis.Describe(cfg)
@@ -305,7 +302,12 @@ func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) er
 	defer cancel()
 	uo.Dialer = boundedDialer(done, uo.DialTimeout, uo.TLSConfig)
 	client := redis.NewUniversalClient(uo)
-	defer client.Close()
+	c, err := openCache(ctx, cfg, client)
+	if err != nil {
+		client.Close()
+		return configError(err)
+	}
+	defer c.Close() // closes client
 	start := time.Now()
 	if err := client.Ping(ctx).Err(); err != nil {
 		return classifyRedis(ctx, err, res.Target, cfg)
@@ -315,7 +317,7 @@ func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) er
 	if info, err := client.Info(ctx, "server").Result(); err == nil {
 		res.Server = redisVersion(info)
 	}
-	d, ok, err := roundTrip(ctx, redisStore{client})
+	d, ok, err := roundTrip(ctx, c)
 	if err != nil {
 		return classifyRedis(ctx, err, res.Target, cfg)
 	}
@@ -668,25 +670,6 @@ func firstSentence(s string) string {
 
 // ---- memcached ----
 
-type memcachedStore struct{ c *memcache.Client }
-
-func (s memcachedStore) set(_ context.Context, k, v string) error {
-	return s.c.Set(&memcache.Item{Key: k, Value: []byte(v), Expiration: 30})
-}
-
-func (s memcachedStore) get(_ context.Context, k string) (string, bool, error) {
-	it, err := s.c.Get(k)
-	if errors.Is(err, memcache.ErrCacheMiss) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, err
-	}
-	return string(it.Value), true, nil
-}
-
-func (s memcachedStore) del(_ context.Context, k string) error { return s.c.Delete(k) }
-
 func checkMemcached(ctx context.Context, cfg core.Config, o options, res *Result) error {
 	var mopts []gomemcache.Option
 	if o.allowUnknown {
@@ -707,7 +690,12 @@ func checkMemcached(ctx context.Context, cfg core.Config, o options, res *Result
 		}
 		return configError(err)
 	}
-	defer client.Close()
+	c, err := openCache(ctx, cfg, client)
+	if err != nil {
+		client.Close()
+		return configError(err)
+	}
+	defer c.Close() // closes client
 	// gomemcache bounds each call by Client.Timeout, not by a context: cap
 	// it at the time left.
 	left := time.Until(deadline(ctx))
@@ -727,7 +715,7 @@ func checkMemcached(ctx context.Context, cfg core.Config, o options, res *Result
 	}
 	res.Connect = time.Since(start)
 	res.Server = "memcached " + strings.Join(dedupe(versions), ", ")
-	d, ok, err := roundTrip(ctx, memcachedStore{client})
+	d, ok, err := roundTrip(ctx, c)
 	if err != nil {
 		return classifyMemcached(ctx, err, res.Target, cfg)
 	}
@@ -811,30 +799,10 @@ func dedupe(xs []string) []string {
 
 // ---- locmem, dummy ----
 
-type localStore struct {
-	c *lrucache.Cache[string, string]
-}
-
-func (s localStore) set(_ context.Context, k, v string) error { s.c.Add(k, v); return nil }
-
-func (s localStore) get(_ context.Context, k string) (string, bool, error) {
-	v, ok := s.c.Get(k)
-	return v, ok, nil
-}
-
-func (s localStore) del(_ context.Context, k string) error { s.c.Remove(k); return nil }
-
-type noopStore struct{}
-
-func (noopStore) set(context.Context, string, string) error         { return nil }
-func (noopStore) get(context.Context, string) (string, bool, error) { return "", false, nil }
-func (noopStore) del(context.Context, string) error                 { return nil }
-
 // checkLocal checks a locmem:// or dummy:// config with the lru package's
-// rules and round-trips through an LRU of the configured size. It is not
-// lru.New's cache: with a TTL, golang-lru's expirable cache starts a
-// cleanup goroutine that never ends, one per check.
-func checkLocal(cfg core.Config, o options, res *Result) error {
+// rules (an unknown option is an error) and round-trips through the
+// portable cache's in-process store, as every backend does.
+func checkLocal(ctx context.Context, cfg core.Config, o options, res *Result) error {
 	res.Target = "in-process"
 	var lopts []lru.Option
 	if o.allowUnknown {
@@ -845,27 +813,29 @@ func checkLocal(cfg core.Config, o options, res *Result) error {
 	if err != nil {
 		return configError(err)
 	}
+	c, err := openCache(ctx, cfg, nil)
+	if err != nil {
+		return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
+	}
+	defer c.Close()
+	res.Connect = time.Since(start)
+	d, ok, err := roundTrip(ctx, c)
+	if err != nil {
+		return &Error{Kind: ErrFailed, Target: res.Target, Msg: "the check failed", Detail: err.Error(), Err: err}
+	}
+	res.RoundTrip = d
 	if s.Noop {
-		res.Connect = time.Since(start)
-		res.RoundTrip, _, _ = roundTrip(context.Background(), noopStore{})
 		res.Server = "no-op cache"
 		res.Note = "this cache stores nothing (dummy://, or timeout=0): every get misses, as in Django"
 		return nil
 	}
-	c, err := lrucache.New[string, string](s.MaxEntries)
-	if err != nil {
-		return &Error{Kind: ErrConfig, Msg: "max_entries: " + err.Error(), Err: err}
-	}
-	res.Connect = time.Since(start)
 	ttl := "entries never expire"
 	if s.TTL > 0 {
 		ttl = "TTL " + s.TTL.String()
 	}
 	res.Server = fmt.Sprintf("in-process LRU (%d entries, %s)", s.MaxEntries, ttl)
-	d, ok, _ := roundTrip(context.Background(), localStore{c})
-	res.RoundTrip = d
 	if !ok {
-		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get did not return what add stored"}
+		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get did not return what set stored"}
 	}
 	return nil
 }

@@ -140,6 +140,15 @@ func TestLocal(t *testing.T) {
 	if err != nil || res.Target != "in-process" || res.Server != "in-process LRU (10 entries, TTL 5m0s)" {
 		t.Errorf("locmem: %+v %v", res, err)
 	}
+	// The round trip goes through the portable cache, whose key making a
+	// Python key_function would replace: the check uses Django's default.
+	if _, err := run(t, "locmem://?key_function=myapp.cache.make_key", time.Second); err != nil {
+		t.Errorf("locmem with key_function: %v", err)
+	}
+	res, err = run(t, "locmem://?timeout=0", time.Second)
+	if err != nil || res.Server != "no-op cache" || res.Note == "" {
+		t.Errorf("locmem timeout=0: %+v %v", res, err)
+	}
 	res, err = run(t, "dummy://", time.Second)
 	if err != nil || res.Note == "" {
 		t.Errorf("dummy: %+v %v", res, err)

@@ -204,7 +204,7 @@ func notRedis(s core.Scheme) *Error {
 	case core.BackendMemcached:
 		return wrongBackend(msg + ": use a memcached client (clients/gomemcache)")
 	case core.BackendLocmem, core.BackendDummy:
-		return wrongBackend(msg + ": use an in-process cache (clients/lru)")
+		return wrongBackend(msg + ": use the in-process cache of package cache (cache.Open)")
 	}
 	return &Error{Package: pkg, Kind: clients.ErrNoGoClient, Msg: msg + ": Django's backend for it has no Go client"}
 }

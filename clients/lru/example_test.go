@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/cacheurl/cacheurl/cache/locmem"
 
 	"github.com/cacheurl/cacheurl/clients/lru"
 	"github.com/cacheurl/cacheurl/core"
@@ -26,7 +26,7 @@ func ExampleNew() {
 	v, _ := cache.Get("c")
 	fmt.Println(ok, string(v), cache.Len())
 	// The concrete type, for what Cache does not cover:
-	_, isLRU := cache.(*expirable.LRU[string, []byte])
+	_, isLRU := cache.(*locmem.LRU[string, []byte])
 	fmt.Println(isLRU)
 	// Output:
 	// false 3 2

@@ -1,6 +1,14 @@
 // Package lru turns a locmem:// or dummy:// [core.Config] into an
-// in-process cache on [github.com/hashicorp/golang-lru/v2/expirable], the Go
-// counterpart of Django's LocMemCache and DummyCache.
+// in-process cache: the store of package cache's locmem driver
+// ([locmem.LRU]), with keys and values of any type.
+//
+// New code should use package [github.com/cacheurl/cacheurl/cache]: its
+// Open gives one API over locmem://, dummy://, redis:// and memcached://
+// with Django's semantics (key making, per-call expiry, add, incr, touch).
+// This package stays, superseded, as a thin wrapper over the same store, so
+// that there is one in-process cache implementation. (It is not marked
+// Deprecated yet: the CLI and the documented memcached-lru example still
+// use it.)
 //
 //	cfg, err := core.Parse("locmem://sessions?max_entries=1000&timeout=600")
 //	cache, err := lru.New[string, []byte](cfg)
@@ -9,7 +17,7 @@
 //
 // # locmem://
 //
-// [New] returns an *expirable.LRU (as the [Cache] interface):
+// [New] returns a *locmem.LRU (as the [Cache] interface):
 //
 //   - Size: max_entries, or [DefaultMaxEntries] (300, Django's default
 //     MAX_ENTRIES) when the URL has none. When the cache is full, adding an
@@ -25,9 +33,9 @@
 //     timeout=none, not 0, for entries that never expire.
 //
 // The locmem name (locmem://sessions) only tells Django's caches apart; every
-// New call makes a new, separate cache. With a TTL, golang-lru v2.0.7
-// starts a cleanup goroutine per cache that runs for the life of the process
-// (it has no Close): make caches once, not per request.
+// New call makes a new, separate cache. The store starts no goroutine: an
+// expired entry is removed when it is read or evicted when the cache is
+// full, so a cache needs no Close.
 //
 // # dummy://
 //
@@ -39,12 +47,14 @@
 //
 // file://, db:// and uwsgicache:// are Django backends with no Go client:
 // [ErrNoGoClient]. redis and memcached URLs are servers, not in-process
-// caches: [ErrWrongBackend] (use the goredis or gomemcache client packages).
+// caches: [ErrWrongBackend] (use package cache, or the goredis and
+// gomemcache client packages).
 //
 // KeyPrefix, Version and KeyFunction (Django's key making) stay in the
-// config; the cache uses keys exactly as given. The URL's options are an
-// error ([ErrUnknownOption]), since an in-process cache has none, unless
-// [AllowUnknownOptions] is passed: this catches typos such as max_entires.
+// config; the cache uses keys exactly as given (package cache makes them as
+// Django does). The URL's options are an error ([ErrUnknownOption]), since
+// an in-process cache has none, unless [AllowUnknownOptions] is passed: this
+// catches typos such as max_entires.
 package lru
 
 import (
@@ -55,7 +65,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/cacheurl/cacheurl/cache/locmem"
 
 	"github.com/cacheurl/cacheurl/core"
 )
@@ -113,9 +123,9 @@ func newError(cfg core.Config, kind error, format string, args ...any) *Error {
 	return &Error{Kind: kind, URL: cfg.Redacted(), Msg: fmt.Sprintf(format, args...)}
 }
 
-// Cache is the cache New returns: the methods of *expirable.LRU, which
+// Cache is the cache New returns: the methods of *locmem.LRU, which
 // implements it for locmem://, and of [Dummy], for dummy:// and timeout=0.
-// Type-assert to *expirable.LRU[K, V] for the concrete type.
+// Type-assert to *locmem.LRU[K, V] for the concrete type.
 type Cache[K comparable, V any] interface {
 	// Add adds or replaces an entry, restarting its TTL, and reports
 	// whether an older entry was evicted to make room.
@@ -124,7 +134,7 @@ type Cache[K comparable, V any] interface {
 	Get(key K) (value V, ok bool)
 	// Peek is Get without marking the entry used.
 	Peek(key K) (value V, ok bool)
-	// Contains reports whether the key is stored (expired or not).
+	// Contains reports whether the key has an entry that has not expired.
 	Contains(key K) bool
 	// Remove deletes an entry and reports whether it was there.
 	Remove(key K) bool
@@ -139,8 +149,8 @@ type Cache[K comparable, V any] interface {
 	// Len returns the number of entries, expired ones not yet removed
 	// included.
 	Len() int
-	// Resize changes the size (0 means unlimited) and returns the number
-	// of entries evicted.
+	// Resize changes the size (below 1 means unlimited) and returns the
+	// number of entries evicted.
 	Resize(size int) (evicted int)
 	// Purge removes every entry.
 	Purge()
@@ -292,8 +302,8 @@ func checkBackend(cfg core.Config) (core.Backend, error) {
 	return "", newError(cfg, ErrWrongBackend, "scheme %q is not locmem:// or dummy://", cfg.Scheme)
 }
 
-// New returns the in-process cache for a locmem:// or dummy:// config: an
-// *expirable.LRU sized by max_entries (default 300) whose entries live for
+// New returns the in-process cache for a locmem:// or dummy:// config: a
+// *locmem.LRU sized by max_entries (default 300) whose entries live for
 // the TTL (default 300 s, none for no expiry), or a [Dummy] for dummy:// and
 // timeout=0. Errors are [*Error] values matching ErrNoGoClient,
 // ErrWrongBackend, ErrUnknownOption or ErrInvalidValue.
@@ -305,8 +315,12 @@ func New[K comparable, V any](cfg core.Config, opts ...Option) (Cache[K, V], err
 	if s.Noop {
 		return Dummy[K, V]{}, nil
 	}
-	// expirable.NewLRU reads a TTL of 0 as "no expiry".
-	return expirable.NewLRU[K, V](s.MaxEntries, nil, s.TTL), nil
+	// locmem.New reads a TTL of 0 as "no expiry".
+	c, err := locmem.New[K, V](s.MaxEntries, s.TTL)
+	if err != nil {
+		return nil, newError(cfg, ErrInvalidValue, "max_entries=%d: want an integer ≥ 1", s.MaxEntries)
+	}
+	return c, nil
 }
 
 func plural(n int) string {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/cacheurl/cacheurl/cache/locmem"
 
 	"github.com/cacheurl/cacheurl/clients/lru"
 	"github.com/cacheurl/cacheurl/core"
@@ -16,7 +16,7 @@ import (
 
 // Both implementations satisfy Cache.
 var (
-	_ lru.Cache[string, []byte] = (*expirable.LRU[string, []byte])(nil)
+	_ lru.Cache[string, []byte] = (*locmem.LRU[string, []byte])(nil)
 	_ lru.Cache[string, []byte] = lru.Dummy[string, []byte]{}
 )
 
@@ -43,7 +43,7 @@ func TestParseSettings(t *testing.T) {
 		{"locmem://?timeout=60", lru.Settings{MaxEntries: 300, TTL: time.Minute}},
 		{"locmem://?ttl=1h30m", lru.Settings{MaxEntries: 300, TTL: 90 * time.Minute}},
 		{"locmem://?timeout=1", lru.Settings{MaxEntries: 300, TTL: time.Second}},
-		// none: no expiry (TTL 0, golang-lru's "no expiry").
+		// none: no expiry (TTL 0, the store's "no expiry").
 		{"locmem://?timeout=none", lru.Settings{MaxEntries: 300}},
 		{"locmem://?timeout=None&max_entries=5", lru.Settings{MaxEntries: 5}},
 		// 0: Django's "expire at once": nothing is kept.
@@ -147,8 +147,8 @@ func TestEvictionAtMaxEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := c.(*expirable.LRU[string, int]); !ok {
-		t.Fatalf("New returned %T, want *expirable.LRU", c)
+	if _, ok := c.(*locmem.LRU[string, int]); !ok {
+		t.Fatalf("New returned %T, want *locmem.LRU", c)
 	}
 	if c.Add("a", 1) || c.Add("b", 2) {
 		t.Fatal("eviction below max_entries")
@@ -193,7 +193,7 @@ func TestDefaultMaxEntries(t *testing.T) {
 }
 
 // timeout=1: an entry is gone a second after it was added; timeout=none
-// keeps it. (golang-lru reads the wall clock, so this waits 1.1 s; it runs
+// keeps it. (the store reads the wall clock, so this waits 1.1 s; it runs
 // in parallel with the rest.)
 func TestTTLExpiry(t *testing.T) {
 	t.Parallel()

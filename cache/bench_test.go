@@ -1,0 +1,318 @@
+package cache
+
+import (
+	"context"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/bradfitz/gomemcache/memcache"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/maypok86/otter/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cacheurl/cacheurl/internal/testserver/memcachedserver"
+	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
+)
+
+// The benchmarks run side by side in one run:
+//
+//	go test ./cache -run '^$' -bench . -benchmem -count 5
+//
+// Locmem: the cache's locmem driver (through *Cache: key making, expiry,
+// a copy of the value in and out) against golang-lru/v2 and otter/v2 used
+// directly, on the same keys and values, at 1 and 2 goroutines (GOMAXPROCS
+// set to the number of goroutines, SetParallelism(1)). Servers: the redis
+// and memcached drivers against the native client they wrap, on the same
+// server, connection pool, key and value.
+
+const (
+	benchKeys    = 1000
+	benchEntries = 10000 // > benchKeys: the benchmarks measure hits, not eviction
+)
+
+var benchValue = make([]byte, 64)
+
+func benchKeyList(prefix string) []string {
+	ks := make([]string, benchKeys)
+	for i := range ks {
+		ks[i] = prefix + "k" + strconv.Itoa(i)
+	}
+	return ks
+}
+
+// parallel runs op in exactly g goroutines on g Ps.
+func parallel(b *testing.B, g int, op func(i int)) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(g))
+	b.SetParallelism(1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			op(i)
+			i++
+		}
+	})
+}
+
+type kv struct {
+	get func(i int)
+	set func(i int)
+}
+
+func openLocmem(b *testing.B, impl string) *Cache {
+	defer SetLocmemImpl(impl)()
+	c, err := Open(context.Background(), "locmem://?max_entries="+strconv.Itoa(benchEntries))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	return c
+}
+
+func BenchmarkLocmem(b *testing.B) {
+	ctx := context.Background()
+	keys := benchKeyList("")
+	made := benchKeyList(":1:")
+	impls := []struct {
+		name string
+		make func(b *testing.B) kv
+	}{
+		{"cache=lru", func(b *testing.B) kv {
+			c := openLocmem(b, "lru")
+			return kv{
+				get: func(i int) { _, _ = c.Get(ctx, keys[i%benchKeys]) },
+				set: func(i int) { _ = c.Set(ctx, keys[i%benchKeys], benchValue) },
+			}
+		}},
+		{"cache=otter", func(b *testing.B) kv {
+			c := openLocmem(b, "otter")
+			return kv{
+				get: func(i int) { _, _ = c.Get(ctx, keys[i%benchKeys]) },
+				set: func(i int) { _ = c.Set(ctx, keys[i%benchKeys], benchValue) },
+			}
+		}},
+		{"golang-lru.expirable", func(b *testing.B) kv {
+			c := expirable.NewLRU[string, []byte](benchEntries, nil, DefaultTTL)
+			return kv{
+				get: func(i int) { c.Get(made[i%benchKeys]) },
+				set: func(i int) { c.Add(made[i%benchKeys], benchValue) },
+			}
+		}},
+		{"golang-lru.Cache", func(b *testing.B) kv {
+			c, _ := lru.New[string, []byte](benchEntries)
+			return kv{
+				get: func(i int) { c.Get(made[i%benchKeys]) },
+				set: func(i int) { c.Add(made[i%benchKeys], benchValue) },
+			}
+		}},
+		{"otter", func(b *testing.B) kv {
+			c := otter.Must(&otter.Options[string, []byte]{
+				MaximumSize:      benchEntries,
+				ExpiryCalculator: otter.ExpiryWriting[string, []byte](DefaultTTL),
+			})
+			b.Cleanup(func() { c.StopAllGoroutines() })
+			return kv{
+				get: func(i int) { c.GetIfPresent(made[i%benchKeys]) },
+				set: func(i int) { c.Set(made[i%benchKeys], benchValue) },
+			}
+		}},
+	}
+	for _, g := range []int{1, 2} {
+		for _, im := range impls {
+			b.Run("op=Get/goroutines="+strconv.Itoa(g)+"/impl="+im.name, func(b *testing.B) {
+				s := im.make(b)
+				for i := range benchKeys {
+					s.set(i)
+				}
+				parallel(b, g, s.get)
+			})
+			b.Run("op=Set/goroutines="+strconv.Itoa(g)+"/impl="+im.name, func(b *testing.B) {
+				s := im.make(b)
+				parallel(b, g, s.set)
+			})
+		}
+	}
+}
+
+func serial(b *testing.B, op func(i int)) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		op(i)
+	}
+}
+
+func BenchmarkRedis(b *testing.B) {
+	s := redisserver.Start(b, redisserver.Config{})
+	ctx := context.Background()
+	c, err := Open(ctx, "redis://"+s.Addr+"/0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	var rc *redis.Client
+	if !c.As(&rc) {
+		b.Fatal("As(*redis.Client) = false")
+	}
+	key, made := "bench", c.MakeKey("bench")
+	if err := c.Set(ctx, key, benchValue); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("op=Get/impl=cache", func(b *testing.B) {
+		serial(b, func(int) {
+			if _, err := c.Get(ctx, key); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("op=Get/impl=go-redis", func(b *testing.B) {
+		serial(b, func(int) {
+			if _, err := rc.Get(ctx, made).Bytes(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("op=Set/impl=cache", func(b *testing.B) {
+		serial(b, func(int) {
+			if err := c.Set(ctx, key, benchValue); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("op=Set/impl=go-redis", func(b *testing.B) {
+		serial(b, func(int) {
+			if err := rc.Set(ctx, made, benchValue, DefaultTTL).Err(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+func BenchmarkMemcached(b *testing.B) {
+	s := memcachedserver.Start(b)
+	ctx := context.Background()
+	c, err := Open(ctx, s.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	var mc *memcache.Client
+	if !c.As(&mc) {
+		b.Fatal("As(*memcache.Client) = false")
+	}
+	key, made := "bench", c.MakeKey("bench")
+	if err := c.Set(ctx, key, benchValue); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("op=Get/impl=cache", func(b *testing.B) {
+		serial(b, func(int) {
+			if _, err := c.Get(ctx, key); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("op=Get/impl=gomemcache", func(b *testing.B) {
+		serial(b, func(int) {
+			if _, err := mc.Get(made); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("op=Set/impl=cache", func(b *testing.B) {
+		serial(b, func(int) {
+			if err := c.Set(ctx, key, benchValue); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("op=Set/impl=gomemcache", func(b *testing.B) {
+		serial(b, func(int) {
+			if err := mc.Set(&memcache.Item{Key: made, Value: benchValue, Expiration: int32(DefaultTTL / time.Second)}); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+// interleaved times a and b alternately in one loop, so that a load that
+// comes and goes on the machine weighs on both alike, and reports each
+// one's time per operation and a's overhead over b in percent. (Allocations
+// are the separate benchmarks'.)
+func interleaved(b *testing.B, a, native func()) {
+	var ta, tn time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%2 == 0 { // alternate which goes first
+			t0 := time.Now()
+			a()
+			t1 := time.Now()
+			native()
+			ta += t1.Sub(t0)
+			tn += time.Since(t1)
+		} else {
+			t0 := time.Now()
+			native()
+			t1 := time.Now()
+			a()
+			tn += t1.Sub(t0)
+			ta += time.Since(t1)
+		}
+	}
+	b.ReportMetric(float64(ta.Nanoseconds())/float64(b.N), "cache-ns/op")
+	b.ReportMetric(float64(tn.Nanoseconds())/float64(b.N), "native-ns/op")
+	b.ReportMetric(100*(float64(ta)/float64(tn)-1), "overhead-%")
+}
+
+func BenchmarkInterleaved(b *testing.B) {
+	ctx := context.Background()
+	rs := redisserver.Start(b, redisserver.Config{})
+	rcache, err := Open(ctx, "redis://"+rs.Addr+"/0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rcache.Close() })
+	var rc *redis.Client
+	rcache.As(&rc)
+	ms := memcachedserver.Start(b)
+	mcache, err := Open(ctx, ms.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { mcache.Close() })
+	var mc *memcache.Client
+	mcache.As(&mc)
+	key, made := "bench", rcache.MakeKey("bench")
+	_ = rcache.Set(ctx, key, benchValue)
+	_ = mcache.Set(ctx, key, benchValue)
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("op=Get/backend=redis", func(b *testing.B) {
+		interleaved(b,
+			func() { _, err := rcache.Get(ctx, key); must(err) },
+			func() { _, err := rc.Get(ctx, made).Bytes(); must(err) })
+	})
+	b.Run("op=Set/backend=redis", func(b *testing.B) {
+		interleaved(b,
+			func() { must(rcache.Set(ctx, key, benchValue)) },
+			func() { must(rc.Set(ctx, made, benchValue, DefaultTTL).Err()) })
+	})
+	b.Run("op=Get/backend=memcached", func(b *testing.B) {
+		interleaved(b,
+			func() { _, err := mcache.Get(ctx, key); must(err) },
+			func() { _, err := mc.Get(made); must(err) })
+	})
+	b.Run("op=Set/backend=memcached", func(b *testing.B) {
+		interleaved(b,
+			func() { must(mcache.Set(ctx, key, benchValue)) },
+			func() {
+				must(mc.Set(&memcache.Item{Key: made, Value: benchValue, Expiration: int32(DefaultTTL / time.Second)}))
+			})
+	})
+}
