@@ -34,6 +34,7 @@ var Docs = []string{
 	"docs/grammar.md",
 	"docs/schema.md",
 	"docs/libraries.md",
+	"docs/cache.md",
 }
 
 // Pending are documents the README may link to before they exist (another
