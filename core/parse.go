@@ -144,6 +144,9 @@ func (p *parser) parse(raw string, c *Config) bool {
 	c.Scheme, c.Backend, c.TLS, c.Topology = sch.Name, sch.Backend, sch.TLS, sch.Topology
 
 	start := sep + 3
+	if p.at && (sch.Backend == BackendRedis || sch.Backend == BackendMemcached) && delimiterInUserinfo(s, start) {
+		return p.delimiterError(s, start)
+	}
 	head, query := s[start:], ""
 	qpos := -1
 	if p.question >= start {

@@ -92,6 +92,10 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 			}
 			return p.fail(ErrInvalidParameter, voff+bad, escLen(rawVal, bad), "parameter "+quoteShort(name)+": "+why)
 		}
+		if val == Redacted && IsCredentialOption(key) {
+			p.inPassword = true
+			return p.fail(ErrInvalidParameter, voff, len(rawVal), "parameter "+quoteShort(name)+markerMsg)
+		}
 		if !p.param(c, sch, key, val, voff, len(rawVal)) {
 			return false
 		}

@@ -40,10 +40,12 @@ func redactSecrets(s string) string {
 }
 
 // secretSpans finds the secrets of an input, whether or not it parses, so
-// that error messages can redact them: the password of the authority (when
-// the authority has no '@', the likely password of a URL whose password has
-// an unescaped '/', '?' or '#': the text between the first ':' after "://"
-// and the last '@'), and the values of credential parameters.
+// that error messages can redact them: the password of the authority, and
+// the values of credential parameters. When an '@' follows the authority (in
+// the path, or in a query field that is not name=value), or the authority
+// has no '@' but the input has one, the password likely holds an unescaped
+// '/', '?' or '#': then the secret is the text between the first ':' after
+// "://" and the last '@' of the input.
 func secretSpans(s string) []span {
 	var spans []span
 	start := 0
@@ -55,7 +57,13 @@ func secretSpans(s string) []span {
 		head = head[:i]
 	}
 	authority, _ := splitHead(head)
-	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+	if start > 0 && delimiterInUserinfo(s, start) {
+		// A raw '/', '?' or '#' in the userinfo: the whole stretch to the
+		// last '@' may be password.
+		if sp := delimiterSpan(s, start); sp.end > sp.start {
+			spans = append(spans, sp)
+		}
+	} else if at := strings.LastIndexByte(authority, '@'); at >= 0 {
 		if colon := strings.IndexByte(authority[:at], ':'); colon >= 0 {
 			spans = append(spans, span{start + colon + 1, start + at})
 		}
@@ -165,4 +173,57 @@ func (c Config) LogValue() slog.Value {
 		attrs = append(attrs, slog.String("ttl", c.TTL.String()))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// delimiterInUserinfo reports whether s, whose authority starts at start,
+// has an '@' after a non-empty authority: in the path, or in a query field
+// that is not name=value. For the redis and memcached families that means
+// the userinfo holds a raw '/', '?' or '#' that ended the authority early
+// (redis://u:S3cr/et@cache/0). The scan is one pass.
+func delimiterInUserinfo(s string, start int) bool {
+	aend := start
+	for aend < len(s) && s[aend] != '/' && s[aend] != '?' && s[aend] != '#' {
+		aend++
+	}
+	if aend == start || aend == len(s) {
+		return false
+	}
+	i := aend
+	for ; i < len(s) && s[i] != '?'; i++ {
+		if s[i] == '@' {
+			return true
+		}
+	}
+	// The query: a field holding an '@' but no '='.
+	eq, at := false, false
+	for i++; i <= len(s); i++ {
+		if i == len(s) || s[i] == '&' {
+			if at && !eq {
+				return true
+			}
+			eq, at = false, false
+			continue
+		}
+		switch s[i] {
+		case '=':
+			eq = true
+		case '@':
+			at = true
+		}
+	}
+	return false
+}
+
+// delimiterSpan is the part of s redacted when the userinfo holds a raw
+// delimiter: from after the first ':' following "://" (at start) to the last
+// '@' of the whole input; from start when there is no ':' before it.
+func delimiterSpan(s string, start int) span {
+	at := strings.LastIndexByte(s, '@')
+	if at < start {
+		return span{start, start}
+	}
+	if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
+		return span{start + colon + 1, at}
+	}
+	return span{start, at}
 }
