@@ -82,6 +82,8 @@ type parser struct {
 	pwStart, pwEnd int
 
 	dbFromQuery, masterFromQuery bool
+	// optHint is the size to make the options map with (0: the default)
+	optHint int
 	// where some parameters were, for errors found after the query loop
 	libOff, libLen, maxConnOff, maxConnLen int
 	timeoutOff, timeoutLen, dbOff, dbLen   int

@@ -177,7 +177,8 @@ func (c Config) LogValue() slog.Value {
 
 // delimiterInUserinfo reports whether s, whose authority starts at start,
 // has an '@' after a non-empty authority: in the path, or in a query field
-// that is not name=value. For the redis and memcached families that means
+// that is not name=value (no '=', or an '@' in the name, which no parameter
+// name has). For the redis and memcached families that means
 // the userinfo holds a raw '/', '?' or '#' that ended the authority early
 // (redis://u:S3cr/et@cache/0). The scan is one pass.
 func delimiterInUserinfo(s string, start int) bool {
@@ -194,21 +195,19 @@ func delimiterInUserinfo(s string, start int) bool {
 			return true
 		}
 	}
-	// The query: a field holding an '@' but no '='.
-	eq, at := false, false
-	for i++; i <= len(s); i++ {
-		if i == len(s) || s[i] == '&' {
-			if at && !eq {
-				return true
-			}
-			eq, at = false, false
-			continue
-		}
+	// The query: a field with an '@' in its name (before any '='), which
+	// no parameter name has.
+	eq := false
+	for i++; i < len(s); i++ {
 		switch s[i] {
+		case '&':
+			eq = false
 		case '=':
 			eq = true
 		case '@':
-			at = true
+			if !eq {
+				return true
+			}
 		}
 	}
 	return false
