@@ -1,5 +1,7 @@
 package core
 
+import "strings"
+
 // Backend is the cache family a URL selects (docs/grammar.md).
 type Backend string
 
@@ -32,9 +34,27 @@ const (
 // compare two with reflect.DeepEqual. Optional integers are pointers (nil means
 // "not given"), and Options is nil when the URL has no options.
 //
-// Printing a Config (String, %v, %+v, %#v, LogValue) never shows the password
-// or credential-bearing options; [Format], MarshalText and MarshalJSON are
-// lossless serialisations and do include them.
+// Every form of a Config that can leave the process by accident is
+// redacted: String, GoString, every fmt verb (%v, %+v, %#v, %s, %q),
+// LogValue (slog's text and JSON handlers), MarshalJSON and MarshalText (so
+// json.Marshal, YAML encoders and flag -help defaults of a struct holding a
+// Config). They show [Redacted] ("xxxxx") instead of
+//
+//   - the password;
+//   - the value of every credential option ([IsCredentialOption]);
+//   - the value of every option whose name is not a valid parameter name
+//     (ASCII letters, digits, '_', '.' and '-'): such a name may be a
+//     whole query pasted into a key ("x&password");
+//   - userinfo pasted into Scheme or a host: in Scheme and in each of Hosts,
+//     a '@' means credentials are there, so everything before the last '@'
+//     (after a "://", when one comes first) is replaced by xxxxx: Scheme
+//     "redis://u:pw@h" is printed as "redis://xxxxx@h" (percent-encoded
+//     in a URL) and the host "u:pw@h:6379" as "xxxxx@h:6379" (a host holds
+//     no userinfo, so the username is hidden with the password).
+//
+// This holds for any Config value, valid or not. Only [Format] and
+// [Reveal] keep secrets; a redacted copy fed back to UnmarshalJSON or
+// UnmarshalText is an error, not a config whose password is "xxxxx".
 type Config struct {
 	// Scheme is the URL scheme, lower-cased, as written (e.g. "valkeys",
 	// "pymemcache"); it selects the Django backend class too.
@@ -105,4 +125,37 @@ func cloneInt(p *int) *int {
 	}
 	v := *p
 	return &v
+}
+
+// redactAll returns [Config.Redact] of c with the userinfo pasted into its
+// scheme or hosts redacted too (redactLocation): the copy every printed
+// form shows.
+func redactAll(c Config) Config {
+	r := c.Redact()
+	redactLocation(&r)
+	return r
+}
+
+// redactLocation replaces, in place, the userinfo pasted into c.Scheme or
+// c.Hosts (see [Config]); c must not share Hosts with another value.
+func redactLocation(c *Config) {
+	c.Scheme = hideUserinfo(c.Scheme)
+	for i, h := range c.Hosts {
+		c.Hosts[i] = hideUserinfo(h)
+	}
+}
+
+// hideUserinfo returns s with everything before its last '@' (after a
+// "://", when one comes first) replaced by [Redacted]; s itself when it has
+// no '@'.
+func hideUserinfo(s string) string {
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return s
+	}
+	start := 0
+	if i := strings.Index(s[:at], "://"); i >= 0 {
+		start = i + 3
+	}
+	return s[:start] + Redacted + s[at:]
 }

@@ -66,9 +66,11 @@ func TestRedaction(t *testing.T) {
 	}
 }
 
+// TestJSONLayout: the structured layout, lossless through Reveal (and read
+// back to the same config), redacted by default.
 func TestJSONLayout(t *testing.T) {
 	c := mustParse(t, "rediss://u:p@h1,h2:6380/2?timeout=none&key_prefix=k&version=3&key_function=f.g&max_entries=10&cull_frequency=0&lib=django-redis&pool_size=5")
-	got, err := json.Marshal(c)
+	got, err := json.Marshal(Reveal(c))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +81,14 @@ func TestJSONLayout(t *testing.T) {
 	var back Config
 	if err := json.Unmarshal(got, &back); err != nil || !reflect.DeepEqual(back, c) {
 		t.Errorf("UnmarshalJSON(object) = %s, %v", dump(back), err)
+	}
+	var backRevealed Revealed
+	if err := json.Unmarshal(got, &backRevealed); err != nil || !reflect.DeepEqual(backRevealed.Config, c) {
+		t.Errorf("UnmarshalJSON(object) into a Revealed = %s, %v", dump(backRevealed.Config), err)
+	}
+	redacted, err := json.Marshal(c)
+	if wantRedacted := strings.Replace(want, `"password":"p"`, `"password":"xxxxx"`, 1); err != nil || string(redacted) != wantRedacted {
+		t.Errorf("json.Marshal(c):\n got  %s, %v\n want %s", redacted, err, wantRedacted)
 	}
 	var fromString Config
 	if err := json.Unmarshal([]byte(`"locmem://x?timeout=60"`), &fromString); err != nil || fromString.Path != "x" || fromString.TTL != TTLSeconds(60) {
@@ -99,15 +109,23 @@ func TestJSONLayout(t *testing.T) {
 	}
 }
 
+// TestTextMarshal: the canonical URL, lossless through Reveal (and read back
+// to the same config), redacted by default.
 func TestTextMarshal(t *testing.T) {
 	c := mustParse(t, "memcached://u:"+testPW+"@a,b:1?timeout=5m")
-	text, err := c.MarshalText()
+	text, err := Reveal(c).MarshalText()
 	if err != nil || string(text) != "memcached://u:"+testPW+"@a,b:1?timeout=300" {
-		t.Errorf("MarshalText = %q, %v", text, err)
+		t.Errorf("Reveal(c).MarshalText = %q, %v", text, err)
 	}
 	var back Config
 	if err := back.UnmarshalText(text); err != nil || !reflect.DeepEqual(back, c) {
 		t.Errorf("UnmarshalText = %s, %v", dump(back), err)
+	}
+	if redacted, err := c.MarshalText(); err != nil || string(redacted) != "memcached://u:xxxxx@a,b:1?timeout=300" {
+		t.Errorf("MarshalText = %q, %v", redacted, err)
+	}
+	if _, err := (Revealed{Config{Scheme: "nope"}}).MarshalText(); !errors.Is(err, ErrUnknownScheme) {
+		t.Errorf("Reveal(invalid).MarshalText() = %v", err)
 	}
 	if err := back.UnmarshalText([]byte("redsi://:" + testPW + "@h")); !errors.Is(err, ErrUnknownScheme) || strings.Contains(err.Error(), testPW) {
 		t.Errorf("UnmarshalText(bad) = %v", err)
@@ -167,7 +185,7 @@ func TestNormalize(t *testing.T) {
 		{Config{Scheme: "redis", Socket: "/s", Password: "p"}, "invalid_userinfo"},
 		{Config{Scheme: "redis", Hosts: []string{"h"}, Master: "m"}, "invalid_path"},
 		{Config{Scheme: "redis+sentinel", Hosts: []string{"s"}}, "invalid_path"},
-		{Config{Scheme: "redis", Hosts: []string{"h/x"}}, "invalid_path"},
+		{Config{Scheme: "redis", Hosts: []string{"h/x"}}, "invalid_host"}, // a host is host[:port]: "/" is not part of one
 		{Config{Scheme: "memcached", Hosts: []string{"h"}, Lib: "redis-cache"}, "invalid_parameter"},
 		{Config{Scheme: "redis", Hosts: []string{"h"}, MaxEntries: intp(0)}, "invalid_parameter"},
 		{Config{Scheme: "redis", Hosts: []string{"h"}, Options: map[string]string{"timeout": "3"}}, "invalid_parameter"},

@@ -3,44 +3,23 @@ package core_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/vectors"
 )
 
-// vector is one entry of testdata/vectors/*.json (see its README.md).
-type vector struct {
-	Source         string          `json:"source"`
-	URL            string          `json:"url"`
-	Reference      json.RawMessage `json:"reference"`
-	ReferenceError string          `json:"reference_error"`
-	Verdict        string          `json:"verdict"`
-	Django         json.RawMessage `json:"django"`
-}
-
-func loadVectors(t *testing.T) map[string][]vector {
+// loadVectors reads testdata/vectors/*.json (see its README.md), by file.
+func loadVectors(t *testing.T) map[string][]vectors.Vector {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "vectors", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no vector files: %v", err)
+	vs, err := vectors.Load(filepath.Join("testdata", "vectors"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	out := map[string][]vector{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var vs []vector
-		if err := json.Unmarshal(data, &vs); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out[filepath.Base(f)] = vs
-	}
-	return out
+	return vectors.ByFile(vs)
 }
 
 // asJSON turns a value into its generic JSON form (maps, []any, float64,

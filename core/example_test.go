@@ -67,7 +67,7 @@ func ExampleConfig_LogValue() {
 
 func ExampleConfig_MarshalJSON() {
 	c, _ := core.Parse("rediss://:s3cret@cache/2?timeout=none&max_entries=100")
-	out, _ := json.Marshal(c.Redact())
+	out, _ := json.Marshal(c) // redacted by default; json.Marshal(core.Reveal(c)) keeps secrets
 	fmt.Println(string(out))
 	// Output: {"scheme":"rediss","backend":"redis","tls":true,"topology":"standalone","hosts":["cache:6379"],"password":"xxxxx","db":2,"ttl":"never","max_entries":100}
 }

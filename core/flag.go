@@ -21,7 +21,8 @@ func errNilConfig() error {
 
 // Set implements flag.Value (and pflag.Value): it parses s with [Parse] and
 // stores the result in c; on error c is unchanged. The flag's String is
-// [Config.String], the redacted URL, so -help never shows a password.
+// [Config.String], the redacted URL, so -help never shows a password (nor
+// does flag.TextVar's, which shows [Config.MarshalText], redacted too).
 // Note that the flag packages themselves echo the raw value in their own
 // error ("invalid value \"redis://:pw@...\" for flag -cache-url"): give the
 // password from a _FILE secret or CACHE_PASSWORD, not in a flag.

@@ -22,6 +22,15 @@ import (
 // lib, then the options sorted by name; query values percent-encoded except
 // ALPHA, DIGIT, "-._~!$'()*,/:@".
 //
+// Every field is escaped so that it cannot be read back as another part of
+// the URL: an option name that is not a parameter name (ASCII letters,
+// digits, '_', '.', '-') is percent-encoded like a query value
+// (Options{"x&password": "pw"} gives "?x%26password=pw", which Parse
+// rejects, not "?x&password=pw"), and so is a Scheme that is not scheme
+// text (lower-case letters, digits, "+-."). Hosts are the exception: they
+// are written as given, so a "host" holding '@', ',', '/' or '?' (which
+// [Config.Normalize] rejects) changes the meaning of the URL.
+//
 // Format does not validate: a config that [Config.Normalize] rejects gives a
 // URL that Parse rejects too.
 func Format(c Config) string {
@@ -36,6 +45,13 @@ func Format(c Config) string {
 		}
 	} else {
 		name = strings.ToLower(name)
+	}
+	if !isSchemeText(name) {
+		// Not a scheme (a URL pasted into the field, say): escaped, so
+		// that the URL fails to parse rather than parse as another config.
+		var b strings.Builder
+		escape(&b, name, encScheme)
+		name = b.String()
 	}
 
 	var b strings.Builder
@@ -196,7 +212,13 @@ func (q *queryWriter) key(k string) {
 		q.b.WriteByte('?')
 		q.any = true
 	}
-	q.b.WriteString(k)
+	if isParamName(k) {
+		q.b.WriteString(k)
+	} else {
+		// Not a parameter name ("x&password", "a=b"): escaped, so that the
+		// URL fails to parse rather than parse as another config.
+		escape(q.b, k, encQuery)
+	}
 	q.b.WriteByte('=')
 }
 
@@ -223,7 +245,23 @@ const (
 	encUserinfo encoding = iota // unreserved + sub-delims
 	encPath                     // unreserved + sub-delims + '/'
 	encQuery                    // unreserved + "!$'()*,/:@"
+	encScheme                   // lower-case letters, digits, "+-."
 )
+
+// isSchemeText reports whether s is written in a URL as it is: a non-empty
+// string of lower-case letters, digits, '+', '-' and '.' (the scheme
+// syntax, after lower-casing).
+func isSchemeText(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
 
 func isUnreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
@@ -231,6 +269,9 @@ func isUnreserved(c byte) bool {
 }
 
 func shouldEscape(c byte, mode encoding) bool {
+	if mode == encScheme {
+		return !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')
+	}
 	if isUnreserved(c) {
 		return false
 	}

@@ -97,7 +97,7 @@ func testGrammarAccept(t *testing.T, tc grammarCase, c Config, err error) {
 	if tc.Config == nil || tc.Format == "" {
 		t.Fatal("an accept case needs config and format")
 	}
-	got, _ := c.MarshalJSON()
+	got, _ := Reveal(c).MarshalJSON()
 	if !jsonEqual(t, got, tc.Config) {
 		t.Errorf("config\n got  %s\n want %s", got, tc.Config)
 	}

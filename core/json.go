@@ -10,9 +10,18 @@ import (
 // bytes encoding/json produces for its fields with HTML escaping off (keys
 // in field order, options sorted, unset values omitted). MarshalJSON uses
 // it: reflection-free, it is several times faster than encoding/json.
-func (c *Config) appendJSON(b []byte) []byte {
+//
+// Unless reveal is set, secrets are written as [Redacted] as [Config]
+// describes: the password, credential options, options whose name is not a
+// parameter name, and userinfo pasted into the scheme or a host. The bytes
+// are then those of encoding/json for the redacted copy, without making one.
+func (c *Config) appendJSON(b []byte, reveal bool) []byte {
+	hide := func(s string) string { return s }
+	if !reveal {
+		hide = hideUserinfo
+	}
 	b = append(b, `{"scheme":`...)
-	b = AppendJSONString(b, c.Scheme)
+	b = AppendJSONString(b, hide(c.Scheme))
 	b = append(b, `,"backend":`...)
 	b = AppendJSONString(b, string(c.Backend))
 	if c.TLS {
@@ -26,14 +35,18 @@ func (c *Config) appendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendJSONString(b, h)
+			b = AppendJSONString(b, hide(h))
 		}
 		b = append(b, ']')
 	}
 	b = appendField(b, "socket", c.Socket)
 	b = appendField(b, "path", c.Path)
 	b = appendField(b, "username", c.Username)
-	b = appendField(b, "password", c.Password)
+	if reveal || c.Password == "" {
+		b = appendField(b, "password", c.Password)
+	} else {
+		b = append(b, `,"password":"`+Redacted+`"`...)
+	}
 	if c.DB != 0 {
 		b = append(b, `,"db":`...)
 		b = strconv.AppendInt(b, int64(c.DB), 10)
@@ -68,12 +81,21 @@ func (c *Config) appendJSON(b []byte) []byte {
 			}
 			b = AppendJSONString(b, k)
 			b = append(b, ':')
-			b = AppendJSONString(b, c.Options[k])
+			if v := c.Options[k]; reveal || !secretOption(k) {
+				b = AppendJSONString(b, v)
+			} else {
+				b = append(b, `"`+Redacted+`"`...)
+			}
 		}
 		b = append(b, '}')
 	}
 	return append(b, '}')
 }
+
+// secretOption reports whether the printed forms show the value of option
+// k as [Redacted], as [Config.Redact] does: a credential option, or one
+// whose name is not a parameter name.
+func secretOption(k string) bool { return IsCredentialOption(k) || !isParamName(k) }
 
 func appendField(b []byte, key, v string) []byte {
 	if v == "" {

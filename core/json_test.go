@@ -8,18 +8,23 @@ import (
 )
 
 // stdJSON is encoding/json's output for c's fields, HTML escaping off.
-func stdJSON(t testing.TB, c Config) []byte {
+func stdJSON(t testing.TB, c Config) []byte { return encodeJSON(t, configFields(c)) }
+
+// encodeJSON is encoding/json's output for v, HTML escaping off.
+func encodeJSON(t testing.TB, v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(configFields(c)); err != nil {
+	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // TestAppendJSONMatchesEncodingJSON: the hand-written encoder gives exactly
-// encoding/json's bytes, for every vector and for awkward strings.
+// encoding/json's bytes, for every vector and for awkward strings: through
+// Reveal those of the config's fields, and by default those of the fields of
+// the redacted copy (Redact, and userinfo pasted into the scheme or a host).
 func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	var cs []Config
 	for _, v := range loadVectors(t) {
@@ -34,11 +39,24 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			KeyFunction: s, MaxEntries: intp(0), CullFrequency: intp(2147483647), Lib: s, Options: map[string]string{s: s, "z" + s: "y"}},
 			Config{TTL: NeverExpire, Hosts: []string{}, Options: map[string]string{}})
 	}
+	cs = append(cs, Config{Scheme: "redis://u:" + testPW + "@h", Hosts: []string{"u:" + testPW + "@h:6379", "h2"}, Password: testPW,
+		Options: map[string]string{"x&password": testPW, "token": testPW, "pool_size": "3"}})
 	for _, c := range cs {
 		want := stdJSON(t, c)
-		got := c.AppendJSON(nil)
-		if !bytes.Equal(got, want) {
-			t.Errorf("AppendJSON:\n got  %s\n want %s", got, want)
+		if got := Reveal(c).AppendJSON(nil); !bytes.Equal(got, want) {
+			t.Errorf("Reveal(c).AppendJSON:\n got  %s\n want %s", got, want)
+		}
+		if got := encodeJSON(t, Reveal(c)); !bytes.Equal(got, want) {
+			t.Errorf("encoding/json of Reveal(c):\n got  %s\n want %s", got, want)
+		}
+		r := c.Redact()
+		redactLocation(&r)
+		wantRedacted := stdJSON(t, r)
+		if got := c.AppendJSON(nil); !bytes.Equal(got, wantRedacted) {
+			t.Errorf("AppendJSON:\n got  %s\n want %s", got, wantRedacted)
+		}
+		if got := encodeJSON(t, c); !bytes.Equal(got, wantRedacted) {
+			t.Errorf("encoding/json of c:\n got  %s\n want %s", got, wantRedacted)
 		}
 		viaMarshal, err := json.Marshal(c)
 		if err != nil {

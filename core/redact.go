@@ -142,6 +142,7 @@ func (c Config) Redact() Config {
 			r.Options[k] = Redacted
 		}
 	}
+	redactLocation(&r)
 	return r
 }
 
@@ -158,8 +159,9 @@ func (c Config) GoString() string { return "core.Config(" + strconv.Quote(c.Reda
 // LogValue implements [slog.LogValuer]: a group with the redacted URL and the
 // main structured fields, never the password.
 func (c Config) LogValue() slog.Value {
+	c = c.Redact()
 	attrs := make([]slog.Attr, 0, 6)
-	attrs = append(attrs, slog.String("url", c.Redacted()), slog.String("backend", string(c.Backend)))
+	attrs = append(attrs, slog.String("url", Format(c)), slog.String("backend", string(c.Backend)))
 	if c.Topology != "" {
 		attrs = append(attrs, slog.String("topology", string(c.Topology)))
 	}

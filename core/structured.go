@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Decode turns a structured cache value, as config libraries produce it, into
@@ -53,13 +54,29 @@ func DecodeNamed(path string, v any) (map[string]Config, error) {
 		return nil, err
 	}
 	for _, e := range entries {
-		c, err := Decode(path+"."+e.name, e.val)
+		c, err := Decode(join(path, e.name), e.val)
 		if err != nil {
 			return nil, err
 		}
 		out[e.name] = c
 	}
 	return out, nil
+}
+
+// DecodeTTL decodes a ttl value at key path path by the rules of [Decode]:
+// whole seconds as an integer or a float without fraction, a string of
+// seconds, a Go duration of whole seconds ("5m"), "never" or "none", a
+// time.Duration of whole seconds, or a [TTL]. A missing value (nil, "") is
+// the unset TTL.
+func DecodeTTL(path string, v any) (TTL, error) {
+	if notSet(v) {
+		return TTL{}, nil
+	}
+	t, msg := toTTL(v)
+	if msg != "" {
+		return TTL{}, keyError(path, ErrInvalidParameter, msg)
+	}
+	return t, nil
 }
 
 func decode(path string, v any, strict bool) (Config, error) {
@@ -88,7 +105,7 @@ func decode(path string, v any, strict bool) (Config, error) {
 	vals := map[string]any{}
 	for _, e := range entries {
 		if e.name != "url" && keyByName(e.name) == nil {
-			return Config{}, keyError(path+"."+e.raw, ErrInvalidParameter, "unknown key "+quoteShort(e.raw)+" in "+path+suggestKey(e.name))
+			return Config{}, keyError(join(path, e.name), ErrInvalidParameter, "unknown key "+quoteShort(e.raw)+inPath(path)+suggestKey(e.name))
 		}
 		if !notSet(e.val) {
 			vals[e.name] = e.val
@@ -99,9 +116,9 @@ func decode(path string, v any, strict bool) (Config, error) {
 	if u, ok := vals["url"]; ok {
 		s, ok := u.(string)
 		if !ok {
-			return Config{}, keyError(path+".url", ErrInvalidParameter, "is "+typeName(u)+"; give a URL string")
+			return Config{}, keyError(join(path, "url"), ErrInvalidParameter, "is "+typeName(u)+"; give a URL string")
 		}
-		if c, err = parseAt(path+".url", s); err != nil {
+		if c, err = parseAt(join(path, "url"), s); err != nil {
 			return Config{}, err
 		}
 	} else if strict && len(vals) == 0 {
@@ -127,7 +144,7 @@ func decode(path string, v any, strict bool) (Config, error) {
 		if !ok {
 			continue
 		}
-		kp := path + "." + k.Name
+		kp := join(path, k.Name)
 		if err := setKey(&c, k, kp, raw); err != nil {
 			return Config{}, err
 		}
@@ -137,7 +154,7 @@ func decode(path string, v any, strict bool) (Config, error) {
 	if s, ok := lookupScheme(c.Scheme); ok {
 		c.Scheme = s.Name
 		mismatch := func(key, got, want string) error {
-			return keyError(path+"."+key, ErrInvalidParameter, fmt.Sprintf("%s %s does not match %s.scheme %q (which gives %s)", key, quoteShort(got), path, s.Name, want))
+			return keyError(join(path, key), ErrInvalidParameter, fmt.Sprintf("%s %s does not match the scheme %q (which gives %s)", key, quoteShort(got), s.Name, want))
 		}
 		switch {
 		case explicit["backend"] && c.Backend != s.Backend:
@@ -149,7 +166,19 @@ func decode(path string, v any, strict bool) (Config, error) {
 		}
 		c.Backend, c.TLS, c.Topology = s.Backend, s.TLS, s.Topology
 	}
-	return normalizeAt(path, c)
+	prefer := map[string]bool{}
+	for name := range vals {
+		prefer[name] = true
+	}
+	if o, ok := asMap(vals["options"]); ok {
+		it := o.MapRange()
+		for it.Next() {
+			if k := it.Key(); k.Kind() == reflect.String || k.Kind() == reflect.Interface {
+				prefer["options."+strings.ToLower(fmt.Sprint(k.Interface()))] = true
+			}
+		}
+	}
+	return normalizeAtPrefer(path, c, prefer)
 }
 
 // setKey decodes raw into the field of key k.
@@ -158,7 +187,11 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 	case KeyString:
 		s, ok := raw.(string)
 		if !ok {
-			return keyError(kp, ErrInvalidParameter, "is "+typeName(raw)+"; "+k.Name+" takes a string (quote it: YAML reads 0123 or yes as a number or bool)")
+			what := typeName(raw)
+			if k.Secret {
+				what = kindName(raw) // never the value of a secret
+			}
+			return keyError(kp, ErrInvalidParameter, "is "+what+"; "+k.Name+" takes a string (quote it: YAML reads 0123 or yes as a number or bool)")
 		}
 		switch k.Name {
 		case "scheme":
@@ -167,9 +200,9 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 				return keyError(kp, ErrUnknownScheme, unknownSchemeMsg(s))
 			}
 		case "backend":
-			c.Backend = Backend(s)
+			c.Backend = Backend(strings.ToLower(s))
 		case "topology":
-			c.Topology = Topology(s)
+			c.Topology = Topology(strings.ToLower(s))
 		case "master":
 			c.Master = s
 		case "socket":
@@ -266,12 +299,12 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 			return err
 		}
 		for _, e := range entries {
-			okp := kp + "." + e.name
+			okp := join(kp, e.name)
 			if notSet(e.val) {
 				continue
 			}
-			if reservedOption(e.name) {
-				return keyError(okp, ErrInvalidParameter, "option "+quoteShort(e.name)+" is a cache key or URL part; give it as its own key, not an option")
+			if kind, msg := reservedOption(e.name, c.Scheme); kind != nil {
+				return keyError(okp, kind, msg)
 			}
 			s, ok := optionText(e.val)
 			if !ok {
@@ -286,14 +319,36 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 	return nil
 }
 
-// reservedOption reports whether name is a cache argument, a URL part or a
-// reserved parameter, which cannot be an option.
-func reservedOption(name string) bool {
+// reservedOption says why name cannot be an option of a cache of scheme
+// scheme, as the URL's query says it: backend, location and options are
+// reserved (they would overwrite Django's settings); a cache argument
+// (timeout, key_prefix, ...), and db and master_name where the scheme
+// reads them, are keys of their own. Any other name (password and username
+// included: over a unix socket they are options) is an option.
+func reservedOption(name, scheme string) (*Kind, string) {
 	switch name {
-	case "timeout", "url", "backend", "location", "options", "master_name":
-		return true
+	case "backend", "location", "options":
+		return ErrReservedParameter, "option " + quoteShort(name) + " is reserved (it would overwrite Django's " + strings.ToUpper(name) + "); remove it"
+	case "timeout", "ttl", "key_prefix", "key_function", "version", "max_entries", "cull_frequency", "lib":
+	case "db":
+		if s, ok := lookupScheme(scheme); !ok || s.Backend != BackendRedis {
+			return nil, ""
+		}
+	case "master_name":
+		if s, ok := lookupScheme(scheme); !ok || s.Topology != Sentinel {
+			return nil, ""
+		}
+	default:
+		return nil, ""
 	}
-	return keyByName(name) != nil
+	key := name
+	switch name {
+	case "timeout":
+		key = "ttl"
+	case "master_name":
+		key = "master"
+	}
+	return ErrInvalidParameter, "option " + quoteShort(name) + " is a cache argument; give it as the key " + strconv.Quote(key) + ", not an option"
 }
 
 func keyByName(name string) *Key {
@@ -316,14 +371,18 @@ func suggestKey(name string) string {
 	if h, ok := keyHints[name]; ok {
 		return "; did you mean " + h + "?"
 	}
-	best, bestD := "", 3
+	var best []string
+	bestD := 3
 	for _, k := range append([]string{"url"}, keyNames()...) {
-		if d := editDistance(name, k); d < bestD {
-			best, bestD = k, d
+		switch d := editDistance(name, k); {
+		case d < bestD:
+			best, bestD = []string{strconv.Quote(k)}, d
+		case d == bestD && len(best) > 0:
+			best = append(best, strconv.Quote(k))
 		}
 	}
-	if best != "" {
-		return "; did you mean " + strconv.Quote(best) + "?"
+	if len(best) > 0 {
+		return "; did you mean " + strings.Join(best, " or ") + "?"
 	}
 	return "; keys are url, " + strings.Join(keyNames()[:6], ", ") + " and " + strconv.Itoa(len(keys)-6) + " more"
 }
@@ -353,7 +412,11 @@ func lowerKeys(path string, m reflect.Value, what string) ([]entry, error) {
 			kv = kv.Elem()
 		}
 		if kv.Kind() != reflect.String {
-			return nil, keyError(path, ErrInvalidParameter, fmt.Sprintf("has a %s of type %s; names are strings", what, kv.Type()))
+			t := "null"
+			if kv.IsValid() {
+				t = kv.Type().String()
+			}
+			return nil, keyError(path, ErrInvalidParameter, fmt.Sprintf("has a %s of type %s; names are strings", what, t))
 		}
 		raw := kv.String()
 		name := strings.ToLower(raw)
@@ -362,7 +425,7 @@ func lowerKeys(path string, m reflect.Value, what string) ([]entry, error) {
 			if a > b {
 				a, b = b, a
 			}
-			return nil, keyError(path+"."+name, ErrDuplicateParameter, fmt.Sprintf("%s %s and %s in %s are one %s (names are case-insensitive); give one", what, quoteShort(a), quoteShort(b), path, what))
+			return nil, keyError(join(path, name), ErrDuplicateParameter, fmt.Sprintf("%s %s and %s in %s are one %s (names are case-insensitive); give one", what, quoteShort(a), quoteShort(b), path, what))
 		}
 		seen[name] = raw
 		out = append(out, entry{raw: raw, name: name, val: it.Value().Interface()})
@@ -488,6 +551,8 @@ func optionText(v any) (string, bool) {
 
 func typeName(v any) string {
 	switch v.(type) {
+	case nil:
+		return "null"
 	case bool:
 		return "a bool"
 	case string:
@@ -507,6 +572,15 @@ func typeName(v any) string {
 	return "a " + rv.Type().String()
 }
 
+// kindName is typeName without the value.
+func kindName(v any) string {
+	n := typeName(v)
+	if i := strings.Index(n, " ("); i >= 0 {
+		return n[:i]
+	}
+	return n
+}
+
 func valueText(v any) string {
 	if s, ok := v.(string); ok {
 		return quoteShort(s)
@@ -519,14 +593,32 @@ func valueText(v any) string {
 
 // keyError is an error about the value at key path kp.
 func keyError(kp string, kind *Kind, msg string) *Error {
+	if kp == "" {
+		return &Error{Kind: kind, Msg: "the value " + msg}
+	}
+	kp = shortPath(kp)
 	return &Error{Kind: kind, Key: kp, Msg: kp + ": " + msg}
+}
+
+// shortPath bounds a key path (which holds names from the input) for
+// messages: a long name is cut, so no message grows with the input.
+func shortPath(kp string) string {
+	const max = 120
+	if len(kp) <= max {
+		return kp
+	}
+	cut := max - 3
+	for cut > 0 && !utf8.RuneStart(kp[cut]) {
+		cut--
+	}
+	return kp[:cut] + "..."
 }
 
 // parseAt parses a URL found at key path kp.
 func parseAt(kp, s string) (Config, error) {
 	c, err := Parse(s)
 	if err != nil {
-		if e, ok := err.(*Error); ok {
+		if e, ok := err.(*Error); ok && kp != "" {
 			e.Key = kp
 			e.Msg = kp + ": " + e.Msg
 		}
@@ -535,15 +627,39 @@ func parseAt(kp, s string) (Config, error) {
 	return c, nil
 }
 
-// normalizeAt normalises c found at key path kp.
-func normalizeAt(kp string, c Config) (Config, error) {
-	n, err := c.Normalize()
+// normalizeAt normalises c found at key path kp: Normalize's field keys
+// become key paths under kp.
+func normalizeAt(kp string, c Config) (Config, error) { return normalizeAtPrefer(kp, c, nil) }
+
+func normalizeAtPrefer(kp string, c Config, prefer map[string]bool) (Config, error) {
+	n, err := c.normalize(prefer)
 	if err != nil {
-		if e, ok := err.(*Error); ok {
-			e.Key = kp
-			e.Msg = kp + ": " + e.Msg
+		if e, ok := err.(*Error); ok && kp != "" {
+			if e.Key != "" {
+				e.Key = kp + "." + e.Key
+				e.Msg = kp + "." + e.Msg
+			} else {
+				e.Key = kp
+				e.Msg = kp + ": " + e.Msg
+			}
 		}
 		return Config{}, err
 	}
 	return n, nil
+}
+
+// inPath is " in <path>" for messages, "" at the top.
+func inPath(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " in " + path
+}
+
+// join is the key path of name under path ("" is the top).
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }

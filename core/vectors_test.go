@@ -1,50 +1,29 @@
 package core
 
 import (
-	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cacheurl/cacheurl/internal/vectors"
 )
 
-// vector is one case of testdata/vectors (copied from shared/vectors; see
+// vector is one case of testdata/vectors (copied from the shared vectors; see
 // testdata/vectors/README.md for their provenance).
-type vector struct {
-	Source         string          `json:"source"`
-	URL            string          `json:"url"`
-	Reference      json.RawMessage `json:"reference"`
-	ReferenceError string          `json:"reference_error"`
-	Django         json.RawMessage `json:"django"`
-	Verdict        string          `json:"verdict"`
-	Config         json.RawMessage `json:"config"`
-	File           string          `json:"-"`
-}
+type vector = vectors.Vector
 
 // loadVectors reads every vector file.
 func loadVectors(t testing.TB) []vector {
 	t.Helper()
-	files, err := filepath.Glob("testdata/vectors/*.json")
-	if err != nil || len(files) != 3 {
-		t.Fatalf("vector files: %v %v", files, err)
+	vs, err := vectors.Load(filepath.Join("testdata", "vectors"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	var all []vector
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var vs []vector
-		if err := json.Unmarshal(data, &vs); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		for i := range vs {
-			vs[i].File = filepath.Base(f)
-		}
-		all = append(all, vs...)
+	if files := vectors.ByFile(vs); len(files) != 3 {
+		t.Fatalf("expected 3 vector files, got %d", len(files))
 	}
-	return all
+	return vs
 }
 
 // TestVectorVerdicts checks that every vector gets its verdict's accept or

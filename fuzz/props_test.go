@@ -69,7 +69,7 @@ func TestRoundTripProperties(t *testing.T) {
 	props := newProperties(t)
 	props.Property("Parse(Format(c)) == c, and Format(Parse(Format(c))) == Format(c)", prop.ForAll(checkRoundTrip, genConfig()))
 	props.Property("Normalize is the identity and fills derived fields; text and JSON marshalling round-trip", prop.ForAll(checkCodecs, genConfig()))
-	props.Property("Parse(c.Redacted()) == c.Redact(); Django view renders or is not expressible", prop.ForAll(checkRedactAndDjango, genConfig()))
+	props.Property("Parse(c.Redacted()) == c.Redact(), or a redacted copy is rejected; Django view renders or is not expressible", prop.ForAll(checkRedactAndDjango, genConfig()))
 	run(t, props)
 }
 
@@ -90,7 +90,8 @@ func checkRoundTrip(c core.Config) string {
 }
 
 // checkCodecs checks Normalize, MarshalText/UnmarshalText and
-// MarshalJSON/UnmarshalJSON (object and URL string) on a canonical config.
+// MarshalJSON/UnmarshalJSON (object and URL string) on a canonical config:
+// lossless through core.Reveal, redacted by default.
 func checkCodecs(c core.Config) string {
 	if n, err := c.Normalize(); err != nil || !reflect.DeepEqual(n, c) {
 		return fmt.Sprintf("Normalize changed a canonical config (err %v)\nwant %s\ngot  %s", err, show(c), show(n))
@@ -100,18 +101,25 @@ func checkCodecs(c core.Config) string {
 		return fmt.Sprintf("Normalize(%s): %v\nwant %s\ngot  %s", fields(bare), err, show(c), show(n))
 	}
 
-	b, err := c.MarshalText()
+	b, err := core.Reveal(c).MarshalText()
 	if err != nil || string(b) != core.Format(c) {
-		return fmt.Sprintf("MarshalText = %q, %v; want Format(c)\n%s", b, err, show(c))
+		return fmt.Sprintf("Reveal(c).MarshalText = %q, %v; want Format(c)\n%s", b, err, show(c))
 	}
 	var fromText core.Config
 	if err := fromText.UnmarshalText(b); err != nil || !reflect.DeepEqual(fromText, c) {
 		return fmt.Sprintf("UnmarshalText(%q): %v\nwant %s\ngot  %s", b, err, show(c), show(fromText))
 	}
+	if rb, err := c.MarshalText(); err != nil || string(rb) != c.Redacted() {
+		return fmt.Sprintf("MarshalText = %q, %v; want Redacted()\n%s", rb, err, show(c))
+	}
+	rj, err := json.Marshal(c)
+	if want, _ := json.Marshal(core.Reveal(c.Redact())); err != nil || string(rj) != string(want) {
+		return fmt.Sprintf("json.Marshal(c) = %s, %v; want json.Marshal(Reveal(c.Redact())) %s\n%s", rj, err, want, show(c))
+	}
 
-	j, err := json.Marshal(c)
+	j, err := json.Marshal(core.Reveal(c))
 	if err != nil {
-		return fmt.Sprintf("json.Marshal: %v\n%s", err, show(c))
+		return fmt.Sprintf("json.Marshal(Reveal(c)): %v\n%s", err, show(c))
 	}
 	var fromJSON core.Config
 	if err := json.Unmarshal(j, &fromJSON); err != nil || !reflect.DeepEqual(fromJSON, c) {
@@ -125,20 +133,56 @@ func checkCodecs(c core.Config) string {
 	return ""
 }
 
-// checkRedactAndDjango checks that Redact leaves c alone, that the redacted
-// URL parses to c.Redact(), and the Django view (checkDjango).
+// checkRedactAndDjango checks that Redact leaves c alone, the redacted URL
+// (checkRedactedURL), and the Django view (checkDjango).
 func checkRedactAndDjango(c core.Config) string {
 	before := cloneConfig(c)
-	r := c.Redact()
+	_ = c.Redact()
 	if !reflect.DeepEqual(c, before) {
 		return "Redact modified its receiver: " + show(before)
 	}
-	got, err := core.Parse(c.Redacted())
-	if err != nil || !reflect.DeepEqual(got, r) {
-		return fmt.Sprintf("Parse(c.Redacted()) != c.Redact() (err %v)\nwant %s\ngot  %s", err, show(r), show(got))
+	if msg := checkRedactedURL(c); msg != "" {
+		return msg
 	}
 	if msg := checkDjango(c); msg != "" {
 		return msg + "\n" + show(c)
+	}
+	return ""
+}
+
+// The redaction marker is rejected as a password and as a credential
+// option (docs/grammar.md), so that a redacted copy fed back in fails.
+var (
+	markerPasswordRejected = rejects("redis://:" + core.Redacted + "@h/0")
+	markerOptionRejected   = rejects("redis://h/0?sentinel_password=" + core.Redacted)
+)
+
+func rejects(u string) bool {
+	_, err := core.Parse(u)
+	return err != nil
+}
+
+// checkRedactedURL checks c.Redacted(), the URL of c.Redact(): with a
+// secret it is a redacted copy, which Parse rejects with an error that does
+// not show the secret; without one it parses to c.Redact() (= c).
+func checkRedactedURL(c core.Config) string {
+	r := c.Redact()
+	credOption := false
+	for k := range c.Options {
+		credOption = credOption || core.IsCredentialOption(k)
+	}
+	got, err := core.Parse(c.Redacted())
+	if c.Password != "" && markerPasswordRejected || credOption && markerOptionRejected {
+		if err == nil {
+			return fmt.Sprintf("Parse(c.Redacted()) accepted a redacted copy: %s\n%s", show(got), show(c))
+		}
+		if c.Password != "" && strings.Contains(err.Error(), c.Password) {
+			return fmt.Sprintf("Parse(c.Redacted()): %v shows the password\n%s", err, show(c))
+		}
+		return ""
+	}
+	if err != nil || !reflect.DeepEqual(got, r) {
+		return fmt.Sprintf("Parse(c.Redacted()) != c.Redact() (err %v)\nwant %s\ngot  %s", err, show(r), show(got))
 	}
 	return ""
 }
@@ -167,7 +211,8 @@ func stripDerived(c core.Config) core.Config {
 
 // printedForms returns the forms of c meant for people and logs: Redacted
 // (= String), the fmt verbs (also through a pointer and inside a struct),
-// slog's JSON handler (LogValue), and JSON of c.Redact().
+// slog's JSON handler (LogValue, and MarshalJSON inside a struct), and the
+// default MarshalJSON and MarshalText (also inside a struct).
 func printedForms(c core.Config) map[string]string {
 	type appConfig struct {
 		Name  string
@@ -182,18 +227,29 @@ func printedForms(c core.Config) map[string]string {
 		return a
 	}
 	slog.New(slog.NewJSONHandler(&jsonLog, &slog.HandlerOptions{ReplaceAttr: noTime})).Info("cache", "config", c, "ptr", &c)
-	redactedJSON, err := json.Marshal(c.Redact())
-	if err != nil {
-		redactedJSON = []byte(err.Error())
-	}
 	app := appConfig{"app", c}
+	slog.New(slog.NewJSONHandler(&jsonLog, &slog.HandlerOptions{ReplaceAttr: noTime})).Info("app", "app", app)
+	marshal := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err.Error()
+		}
+		return string(b)
+	}
+	text, err := c.MarshalText()
+	if err != nil {
+		text = []byte(err.Error())
+	}
 	return map[string]string{
-		"Redacted":               c.Redacted(),
-		"%v %+v %#v %s":          fmt.Sprintf("%v %+v %#v %s", c, c, c, c),
-		"pointer %v %#v":         fmt.Sprintf("%v %#v", &c, &c),
-		"in a struct %+v %#v":    fmt.Sprintf("%+v %#v", app, app),
-		"slog JSON handler":      jsonLog.String(),
-		"json.Marshal(Redact())": string(redactedJSON),
+		"Redacted":                    c.Redacted(),
+		"%v %+v %#v %s %q":            fmt.Sprintf("%v %+v %#v %s %q", c, c, c, c, c),
+		"pointer %v %#v":              fmt.Sprintf("%v %#v", &c, &c),
+		"in a struct %+v %#v":         fmt.Sprintf("%+v %#v", app, app),
+		"slog JSON handler (+nested)": jsonLog.String(),
+		"json.Marshal(Redact())":      marshal(c.Redact()),
+		"json.Marshal":                marshal(c),
+		"json.Marshal in a struct":    marshal(app),
+		"MarshalText":                 string(text),
 	}
 }
 

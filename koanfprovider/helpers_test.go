@@ -32,7 +32,7 @@ func intp(n int) *int { return &n }
 // show renders a config for failure messages, password included (the
 // printed forms of core.Config are redacted, which hides differences).
 func show(c core.Config) string {
-	b, err := json.Marshal(c)
+	b, err := json.Marshal(core.Reveal(c))
 	if err != nil {
 		return "<" + err.Error() + ">"
 	}

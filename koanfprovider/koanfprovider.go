@@ -59,6 +59,7 @@ package koanfprovider
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 
 	"github.com/cacheurl/cacheurl/core"
@@ -161,67 +162,66 @@ type Error struct {
 	Err error
 }
 
-// Error returns "koanfprovider: <key> (<kind code>): <cause>".
+// Error returns "koanfprovider: <key> (<kind code>): <cause>", the key path
+// spelled with koanf's delimiter (the cause's own mention of it left out).
 func (e *Error) Error() string {
 	kind := "error"
 	var ce *core.Error
 	if errors.As(e.Err, &ce) && ce.Kind != nil {
 		kind = ce.Kind.Code()
 	}
-	return "koanfprovider: " + e.Key + " (" + kind + "): " + e.Err.Error()
+	cause := e.Err.Error()
+	if ce != nil && ce.Key != "" {
+		cause = strings.Replace(cause, ce.Key+": ", "", 1)
+	}
+	return "koanfprovider: " + e.Key + " (" + kind + "): " + cause
 }
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// keysOf returns the structured keys of c (the Config fields) as a map of plain
-// values, unset values omitted: what the providers put under the prefix.
-// The password is included.
+// keysOf returns the structured keys of c as a map of plain values, unset
+// values omitted: what the providers put under the prefix. The keys and
+// their types come from core's key table ([core.Keys]). The password is
+// included: the config must be usable.
 func keysOf(c core.Config) map[string]any {
-	m := map[string]any{
-		"scheme":  c.Scheme,
-		"backend": string(c.Backend),
-	}
-	putString := func(k, v string) {
-		if v != "" {
-			m[k] = v
+	m := map[string]any{}
+	rv := reflect.ValueOf(c)
+	for _, k := range core.Keys() {
+		f := rv.FieldByName(k.Field)
+		switch k.Type {
+		case core.KeyString:
+			if s := f.String(); s != "" || k.Name == "scheme" || k.Name == "backend" {
+				m[k.Name] = s
+			}
+		case core.KeyBool:
+			if f.Bool() {
+				m[k.Name] = true
+			}
+		case core.KeyInt:
+			switch {
+			case f.Kind() == reflect.Pointer && !f.IsNil():
+				m[k.Name] = int(f.Elem().Int())
+			case f.Kind() == reflect.Int && f.Int() != 0:
+				m[k.Name] = int(f.Int())
+			}
+		case core.KeyTTL:
+			if c.TTL.IsSet() {
+				m[k.Name] = c.TTL.String()
+			}
+		case core.KeyHosts:
+			if len(c.Hosts) > 0 {
+				m[k.Name] = append([]string(nil), c.Hosts...)
+			}
+		case core.KeyOptions:
+			if len(c.Options) > 0 {
+				o := make(map[string]any, len(c.Options))
+				for name, v := range c.Options {
+					o[name] = v
+				}
+				m[k.Name] = o
+			}
 		}
-	}
-	putInt := func(k string, v *int) {
-		if v != nil {
-			m[k] = *v
-		}
-	}
-	if c.TLS {
-		m["tls"] = true
-	}
-	putString("topology", string(c.Topology))
-	putString("master", c.Master)
-	if len(c.Hosts) > 0 {
-		m["hosts"] = append([]string(nil), c.Hosts...)
-	}
-	putString("socket", c.Socket)
-	putString("path", c.Path)
-	putString("username", c.Username)
-	putString("password", c.Password)
-	if c.DB != 0 {
-		m["db"] = c.DB
-	}
-	if c.TTL.IsSet() {
-		m["ttl"] = c.TTL.String()
-	}
-	putString("key_prefix", c.KeyPrefix)
-	putInt("version", c.Version)
-	putString("key_function", c.KeyFunction)
-	putInt("max_entries", c.MaxEntries)
-	putInt("cull_frequency", c.CullFrequency)
-	putString("lib", c.Lib)
-	if len(c.Options) > 0 {
-		o := make(map[string]any, len(c.Options))
-		for k, v := range c.Options {
-			o[k] = v
-		}
-		m["options"] = o
 	}
 	return m
 }

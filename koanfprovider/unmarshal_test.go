@@ -204,13 +204,26 @@ caches:
 	}
 }
 
-func TestExpandNamedDefault(t *testing.T) {
+// TestExpandNamedNoDefault: a named map yields exactly the names it has;
+// only the environment readers add "default".
+func TestExpandNamedNoDefault(t *testing.T) {
 	k := koanf.New(".")
 	load(t, k, koanfprovider.Expand(k, koanfprovider.Opt{Named: true}))
-	if got := k.Get("caches.default.url"); got != "locmem://" {
-		t.Errorf("caches.default.url = %v, want locmem://", got)
+	if got := k.Get("caches"); got != nil {
+		t.Errorf("caches = %v, want nothing", got)
 	}
-	wantConfig(t, unmarshal(t, k, "caches.default"), core.Config{Scheme: "locmem", Backend: core.BackendLocmem})
+	k = koanf.New(".")
+	if err := k.Set("caches.Sessions", "redis://h"); err != nil {
+		t.Fatal(err)
+	}
+	load(t, k, koanfprovider.Expand(k, koanfprovider.Opt{Named: true}))
+	var got map[string]core.Config
+	if err := k.Unmarshal("caches", &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got["sessions"].Scheme != "redis" {
+		t.Errorf("caches = %v, want only sessions (lower-cased)", got)
+	}
 }
 
 func TestExpandNamedErrors(t *testing.T) {
@@ -228,10 +241,12 @@ func TestExpandNamedErrors(t *testing.T) {
 			koanfprovider.Opt{}, "caches.sessions", core.ErrUnknownScheme, nil},
 		{"bad explicit key", "caches:\n  default:\n    url: redis://h\n    db: x\n",
 			koanfprovider.Opt{}, "caches.default.db", core.ErrInvalidParameter, nil},
-		{"strict without a default cache", "caches:\n  sessions: redis://h\n",
-			koanfprovider.Opt{Strict: true}, "caches.default.url", core.ErrNotSet, nil},
+		{"strict: a named cache with no value", "caches:\n  sessions: \"\"\n",
+			koanfprovider.Opt{Strict: true}, "caches.sessions", core.ErrNotSet, nil},
+		{"two names equal but for case", "caches:\n  sessions: redis://a\n  Sessions: redis://b\n",
+			koanfprovider.Opt{}, "caches.sessions", core.ErrDuplicateParameter, []string{`"Sessions" and "sessions"`}},
 		{"caches not a map", "caches: redis://h\n",
-			koanfprovider.Opt{}, "caches", core.ErrMalformed, []string{"map of named caches"}},
+			koanfprovider.Opt{}, "caches", core.ErrInvalidParameter, []string{"map of cache names"}},
 		{"custom prefix", "app:\n  caches:\n    default:\n      url: redis://h:0\n",
 			koanfprovider.Opt{Prefix: "app.caches"}, "app.caches.default.url", core.ErrInvalidPort, nil},
 	}

@@ -153,6 +153,6 @@ func ExampleHook_errors() {
 	// Output:
 	// decoding failed due to the following error(s):
 	//
-	// 'cache' cacheurl: invalid port: port "99999" must be a number from 1 to 65535 (in "redis://:xxxxx@cache:99999/0")
-	// 'caches[sessions]' cacheurl: key "timeout": invalid parameter: unknown key "timeout" in a cache config; did you mean "ttl"?
+	// 'cache' cacheurl: cache: port "99999" must be a number from 1 to 65535 (in "redis://:xxxxx@cache:99999/0")
+	// 'caches' cacheurl: caches.sessions.timeout: unknown key "timeout" in caches.sessions; did you mean "ttl"?
 }

@@ -84,8 +84,8 @@ func TestMitchellhErrors(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		`* error decoding 'cache': cacheurl: invalid port: port "99999" must be a number from 1 to 65535 (in "redis://:xxxxx@cache:99999/0")`,
-		`* error decoding 'caches[sessions]': cacheurl: key "ttl": invalid parameter: ttl "1500ms" is not a whole number of seconds`,
+		`* error decoding 'cache': cacheurl: cache: port "99999" must be a number from 1 to 65535 (in "redis://:xxxxx@cache:99999/0")`,
+		`* error decoding 'caches': cacheurl: caches.sessions.ttl: "1500ms" is not a whole number of seconds`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not contain %q", msg, want)

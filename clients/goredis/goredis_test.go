@@ -270,7 +270,7 @@ func TestStructuredConfigErrors(t *testing.T) {
 		"negative db":       {func() core.Config { c := base("redis", ""); c.DB = -1; return c }(), goredis.ErrInvalidConfig, nil, "db"},
 		"db beyond int32":   {func() core.Config { c := base("redis", ""); c.DB = math.MaxInt; return c }(), goredis.ErrInvalidConfig, core.ErrInvalidPath, "2147483647"},
 		"empty host":        {hosts(""), goredis.ErrInvalidConfig, core.ErrInvalidHost, "empty host"},
-		"host with a space": {hosts("a b:6379"), goredis.ErrInvalidConfig, nil, "space"},
+		"host with a space": {hosts("a b:6379"), goredis.ErrInvalidConfig, core.ErrInvalidHost, "invalid character ' '"},
 		"port out of range": {hosts("h:99999"), goredis.ErrInvalidConfig, core.ErrInvalidPort, "99999"},
 		"cluster db":        {func() core.Config { c := base("redis+cluster", ""); c.DB = 2; return c }(), goredis.ErrInvalidConfig, nil, "db 0"},
 		"sentinel master":   {base("redis+sentinel", ""), goredis.ErrInvalidConfig, nil, "master name"},

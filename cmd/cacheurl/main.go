@@ -16,7 +16,9 @@
 // breakdown and warns where django-cache-url, Django and go-redis read the
 // URL differently; check connects to the cache and does a round trip
 // (--wait retries until it is ready, --json prints one JSON object).
-// Passwords are shown as xxxxx unless --show-secrets is given. --version
+// Passwords and credential options are shown as xxxxx unless --show-secrets
+// is given; the json and url forms are then those of core.Reveal, the one
+// lossless opt-in of the library (docs/secrets.md). --version
 // prints the version the binary was built from (its module version, VCS
 // revision and Go version).
 //

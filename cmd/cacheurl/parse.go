@@ -55,13 +55,16 @@ func newRenderer(format string, show bool) *renderer {
 }
 
 // render returns the compact JSON value of c in r's format. The result is
-// valid until the next call.
+// valid until the next call. The json and url formats are core's default
+// (redacted) forms, or with --show-secrets those of core.Reveal, the one
+// lossless opt-in; the Django view is rendered from c.Redact() unless
+// --show-secrets is given.
 func (r *renderer) render(c core.Config) ([]byte, error) {
-	if !r.show && hasSecrets(c) {
-		c = c.Redact()
-	}
 	switch r.format {
 	case formatDjango:
+		if !r.show && hasSecrets(c) {
+			c = c.Redact()
+		}
 		view, err := c.Django()
 		if err != nil {
 			return nil, err
@@ -77,17 +80,32 @@ func (r *renderer) render(c core.Config) ([]byte, error) {
 		r.buf.Write(b)
 		return r.buf.Bytes(), nil
 	case formatURL:
+		var u string
+		switch {
+		case r.show:
+			u = core.Reveal(c).String()
+		case hasSecrets(c):
+			u = c.Redacted()
+		default:
+			u = core.Format(c) // nothing to hide: no copy
+		}
 		r.buf.Reset()
-		r.buf.Write(core.AppendJSONString(r.buf.AvailableBuffer(), core.Format(c)))
+		r.buf.Write(core.AppendJSONString(r.buf.AvailableBuffer(), u))
 		return r.buf.Bytes(), nil
 	default:
 		r.buf.Reset()
-		r.buf.Write(c.AppendJSON(r.buf.AvailableBuffer()))
+		if r.show {
+			r.buf.Write(core.Reveal(c).AppendJSON(r.buf.AvailableBuffer()))
+		} else {
+			r.buf.Write(c.AppendJSON(r.buf.AvailableBuffer()))
+		}
 		return r.buf.Bytes(), nil
 	}
 }
 
-// hasSecrets reports whether c has anything [core.Config.Redact] hides.
+// hasSecrets reports whether c, a config core.Parse returned, has anything
+// [core.Config.Redact] hides: a password or a credential option (a parsed
+// config has no invalid option names and no userinfo in its hosts).
 func hasSecrets(c core.Config) bool {
 	if c.Password != "" {
 		return true

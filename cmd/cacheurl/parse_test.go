@@ -418,3 +418,39 @@ func BenchmarkBatch(b *testing.B) {
 		})
 	}
 }
+
+// TestRenderUsesReveal: parse's json and url forms are core's default
+// (redacted) forms, and with --show-secrets exactly those of core.Reveal.
+func TestRenderUsesReveal(t *testing.T) {
+	for _, u := range []string{
+		"redis://app:TopSecret1@cache:6380/2?sentinel_password=TopSecret2&pool_size=3",
+		"memcached://u:TopSecret3@a,b:1?timeout=5m",
+		"rediss+sentinel://s1,s2/m?PASSWORD=TopSecret4",
+		"locmem://x",
+	} {
+		c, err := core.Parse(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		revealedJSON, _ := core.Reveal(c).MarshalJSON()
+		revealedURL := core.AppendJSONString(nil, core.Reveal(c).String())
+		defaultJSON, _ := c.MarshalJSON()
+		defaultURL := core.AppendJSONString(nil, c.Redacted())
+		for _, tt := range []struct {
+			format string
+			show   bool
+			want   []byte
+		}{
+			{formatJSON, true, revealedJSON}, {formatURL, true, revealedURL},
+			{formatJSON, false, defaultJSON}, {formatURL, false, defaultURL},
+		} {
+			got, err := newRenderer(tt.format, tt.show).render(c)
+			if err != nil || string(got) != string(tt.want) {
+				t.Errorf("render(%q, %s, show %v) = %s, %v; want %s", u, tt.format, tt.show, got, err, tt.want)
+			}
+			if !tt.show && strings.Contains(string(got), "TopSecret") {
+				t.Errorf("render(%q, %s) shows a secret: %s", u, tt.format, got)
+			}
+		}
+	}
+}

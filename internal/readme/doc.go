@@ -33,13 +33,12 @@ var Docs = []string{
 }
 
 // Pending are documents the README links to that other branches write
-// (the grammar reference, the structured-value rules, the redaction rules,
-// the koanf and viper guides, the portable cache); a link to one of them
+// (the grammar reference, the structured-value rules, the koanf and viper
+// guides, the portable cache); a link to one of them
 // is accepted while the file is missing.
 var Pending = []string{
 	"docs/grammar.md",
 	"docs/structured.md",
-	"docs/secrets.md",
 	"docs/koanf.md",
 	"docs/viper.md",
 	"docs/cache.md",
