@@ -151,8 +151,8 @@ func (p *parser) delimiterError(s string, start int) bool {
 	return p.fail(ErrInvalidUserinfo, sp.start, sp.end-sp.start, "the password holds an unescaped '/', '?' or '#' (an '@' comes after it, past the host part): write '/' as %2F, '?' as %3F and '#' as %23 in a password")
 }
 
-// markerMsg is the error for a secret that is exactly [Redacted].
-const markerMsg = " is \"" + Redacted + "\", the redaction marker: this URL is a redacted copy; give the real secret"
+// urlMarkerMsg is the error for a secret that is exactly [Redacted].
+const urlMarkerMsg = " is \"" + Redacted + "\", the redaction marker: this URL is a redacted copy; give the real secret"
 
 // error builds the *Error for the failure recorded in p, with the password
 // and credential options redacted from the echoed input.

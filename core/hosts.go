@@ -38,7 +38,7 @@ func (p *parser) userinfo(c *Config, authority string, off int) (hosts string, h
 	}
 	if pw == Redacted {
 		p.inPassword = true
-		return "", 0, p.fail(ErrInvalidUserinfo, p.pwStart, len(pass), "the password"+markerMsg)
+		return "", 0, p.fail(ErrInvalidUserinfo, p.pwStart, len(pass), "the secret of user:secret@"+urlMarkerMsg)
 	}
 	c.Username, c.Password = u, pw
 	return authority[at+1:], off + at + 1, true

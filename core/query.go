@@ -117,7 +117,7 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 		}
 		if val == Redacted && IsCredentialOption(key) {
 			p.inPassword = true
-			return p.fail(ErrInvalidParameter, voff, len(rawVal), "parameter "+quoteShort(name)+markerMsg)
+			return p.fail(ErrInvalidParameter, voff, len(rawVal), "parameter "+quoteShort(name)+urlMarkerMsg)
 		}
 		if !p.param(c, sch, key, val, voff, len(rawVal)) {
 			return false
