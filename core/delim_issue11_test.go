@@ -127,3 +127,38 @@ func TestRedactionMarkerRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestEchoRedactsToLastAt: with an '@' after the authority, even in a
+// name=value query field (not a delimiter error: key_prefix=me@corp is
+// valid), any error's echo hides everything from the first ':' after "://"
+// to the last '@', so a password holding a raw '?' followed by '=' shows
+// no part.
+func TestEchoRedactsToLastAt(t *testing.T) {
+	tests := []struct{ in, wantInput string }{
+		{"redis://me@corp.com:S3cretPw?x=9K@cache/0", "redis://me@corp.com:xxxxx@cache/0"},
+		{"redis://u:S3cr@et?x=Pw9K@cache/0&timeout=abc", "redis://u:xxxxx@cache/0&timeout=abc"},
+		{"redis://@:?S3cr=@et/0", "redis://@:xxxxx@et/0"},
+		{"memcached://u:S3cr?Pw=9K@mc&version=x", "memcached://u:xxxxx@mc&version=x"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in)
+		var pe *Error
+		if !errors.As(err, &pe) {
+			t.Errorf("Parse(%q) = %v, want an *Error", tt.in, err)
+			continue
+		}
+		if pe.Input != tt.wantInput {
+			t.Errorf("Parse(%q): Input %q, want %q", tt.in, pe.Input, tt.wantInput)
+		}
+		for _, s := range []string{"S3cr", "Pw9K", "9K@"} {
+			if strings.Contains(err.Error(), s) {
+				t.Errorf("Parse(%q): %v shows %q", tt.in, err, s)
+			}
+		}
+	}
+	// The '@' in a query field's name is a delimiter error, as no
+	// parameter name has one.
+	if _, err := Parse("redis://u:S3cr?@et=x@cache/0"); !errors.Is(err, ErrInvalidUserinfo) {
+		t.Errorf("'@' in a parameter name: %v, want invalid_userinfo", err)
+	}
+}

@@ -42,8 +42,7 @@ func redactSecrets(s string) string {
 // secretSpans finds the secrets of an input, whether or not it parses, so
 // that error messages can redact them: the password of the authority, and
 // the values of credential parameters. When an '@' follows the authority (in
-// the path, or in a query field that is not name=value), or the authority
-// has no '@' but the input has one, the password likely holds an unescaped
+// the path or the query), or the authority has no '@' but the input has one, the password likely holds an unescaped
 // '/', '?' or '#': then the secret is the text between the first ':' after
 // "://" and the last '@' of the input.
 func secretSpans(s string) []span {
@@ -57,9 +56,11 @@ func secretSpans(s string) []span {
 		head = head[:i]
 	}
 	authority, _ := splitHead(head)
-	if start > 0 && delimiterInUserinfo(s, start) {
-		// A raw '/', '?' or '#' in the userinfo: the whole stretch to the
-		// last '@' may be password.
+	if start > 0 && atAfterAuthority(s, start) {
+		// Maybe a raw '/', '?' or '#' in the userinfo: the whole stretch to
+		// the last '@' may be password. (Wider than delimiterInUserinfo:
+		// an '@' in a query value, say key_prefix=me@corp, also counts, as
+		// an echo may hide too much but never too little.)
 		if sp := delimiterSpan(s, start); sp.end > sp.start {
 			spans = append(spans, sp)
 		}
@@ -213,6 +214,16 @@ func delimiterInUserinfo(s string, start int) bool {
 		}
 	}
 	return false
+}
+
+// atAfterAuthority reports whether s has an '@' after a non-empty
+// authority starting at start (in the path or anywhere in the query).
+func atAfterAuthority(s string, start int) bool {
+	aend := start
+	for aend < len(s) && s[aend] != '/' && s[aend] != '?' && s[aend] != '#' {
+		aend++
+	}
+	return aend > start && strings.LastIndexByte(s, '@') > aend
 }
 
 // delimiterSpan is the part of s redacted when the userinfo holds a raw
