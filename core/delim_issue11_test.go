@@ -162,3 +162,27 @@ func TestEchoRedactsToLastAt(t *testing.T) {
 		t.Errorf("'@' in a parameter name: %v, want invalid_userinfo", err)
 	}
 }
+
+// TestCredentialValueWithRawAmp: a credential value runs to the next '&'
+// that starts a name=value field, so token=ab&cd (a raw '&' in the token)
+// shows neither part in an error.
+func TestCredentialValueWithRawAmp(t *testing.T) {
+	for _, tt := range []struct{ in, wantInput string }{
+		{"redis://h/0?token=S3cr&Pw9K", "redis://h/0?token=xxxxx"},
+		{"redis://h/0?x_api_key=&Pw9K&db=1", "redis://h/0?x_api_key=xxxxx&db=1"},
+		{"redis://h/0?password=S3cr&&Pw9K&timeout=x", "redis://h/0?password=xxxxx&timeout=x"},
+	} {
+		_, err := Parse(tt.in)
+		var pe *Error
+		if !errors.As(err, &pe) {
+			t.Errorf("Parse(%q) = %v, want an *Error", tt.in, err)
+			continue
+		}
+		if pe.Input != tt.wantInput || strings.Contains(err.Error(), "Pw9K") || strings.Contains(err.Error(), "S3cr") {
+			t.Errorf("Parse(%q) = %v; want Input %q", tt.in, err, tt.wantInput)
+		}
+	}
+	if got := redactSecrets("redis://h/0?token=ab&cd&x=1&auth=ef"); got != "redis://h/0?token=xxxxx&x=1&auth=xxxxx" {
+		t.Errorf("redactSecrets = %q", got)
+	}
+}

@@ -182,7 +182,7 @@ func (p *parser) error() error {
 				newOff, newN = rstart, len(Redacted)
 			}
 			if !p.inPassword {
-				msg = p.kind.text + " in or near the password; percent-encode any ':', '/', '?', '#', '@' or '%' in a password (%3A %2F %3F %23 %40 %25)"
+				msg = p.kind.text + " in or near the password; percent-encode any ':', '/', '?', '#', '@', '&' or '%' in a password (%3A %2F %3F %23 %40 %26 %25)"
 				if p.kind == ErrFragment {
 					msg = "'#' in a password must be written %23"
 				}

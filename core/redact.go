@@ -76,7 +76,10 @@ func secretSpans(s string) []span {
 	// Credential parameters, looked for after every '?' and '&' (not only
 	// the first '?': a password with a raw '?' moves the query's start). A
 	// name ends at the first '=', '&' or '?', so the scan is linear; a value
-	// runs to the next '&'.
+	// runs to the next '&' that starts a name=value field (token=ab&cd is
+	// the token "ab&cd" with a raw '&', not the token "ab" and a bare "cd").
+	// Values are found in order, so the end found last serves every name
+	// before it.
 	nextAmp := -1
 	for i := start; i < len(s); i++ {
 		if s[i] != '?' && s[i] != '&' {
@@ -91,10 +94,7 @@ func secretSpans(s string) []span {
 		}
 		name := s[i+1 : j]
 		if nextAmp < j {
-			nextAmp = len(s)
-			if k := strings.IndexByte(s[j:], '&'); k >= 0 {
-				nextAmp = j + k
-			}
+			nextAmp = valueEnd(s, j)
 		}
 		if nextAmp == j+1 {
 			continue
@@ -104,6 +104,27 @@ func secretSpans(s string) []span {
 		}
 	}
 	return spans
+}
+
+// valueEnd is where the value of the parameter whose '=' is at s[j] ends:
+// the next '&' followed by a field with an '=', or the end of s.
+func valueEnd(s string, j int) int {
+	k := strings.IndexByte(s[j:], '&')
+	if k < 0 {
+		return len(s)
+	}
+	end := j + k
+	for end < len(s) {
+		next := len(s)
+		if k := strings.IndexByte(s[end+1:], '&'); k >= 0 {
+			next = end + 1 + k
+		}
+		if strings.IndexByte(s[end+1:next], '=') >= 0 {
+			return end
+		}
+		end = next
+	}
+	return len(s)
 }
 
 // Redacted is what every printed form shows instead of a secret.

@@ -307,6 +307,13 @@ func checkLeak(t *testing.T, lc leakCase) {
 		return
 	}
 	written := u[start:end]
+	if lc.mode&8 != 0 {
+		if i := strings.IndexByte(written, '&'); i >= 0 && strings.IndexByte(written[i:], '=') >= 0 {
+			// A raw "&name=" in a query value starts another parameter: the
+			// URL means something else, and the rest is not a secret.
+			return
+		}
+	}
 	other := u[:start] + "\x00" + u[end:]
 	elsewhere := func(s string) bool {
 		return containsFold(other, s) || containsFold(pctDecode(other, false), s) || containsFold(pctDecode(other, true), s)
