@@ -148,7 +148,12 @@ func quoteShort(s string) string {
 func (p *parser) delimiterError(s string, start int) bool {
 	sp := delimiterSpan(s, start)
 	p.inPassword = true
-	return p.fail(ErrInvalidUserinfo, sp.start, sp.end-sp.start, "the password holds an unescaped '/', '?' or '#' (an '@' comes after it, past the host part): write '/' as %2F, '?' as %3F and '#' as %23 in a password")
+	// The character that ended the authority early names the likely cause.
+	msg := "'/' in a password must be written %2F"
+	if i := strings.IndexAny(s[start:], "/?#"); i >= 0 && s[start+i] == '?' {
+		msg = "'?' in a password must be written %3F"
+	}
+	return p.fail(ErrInvalidUserinfo, sp.start, sp.end-sp.start, msg+": an '@' comes after it, so the host part ended too early (write '/' as %2F, '?' as %3F and '#' as %23 in a password)")
 }
 
 // urlMarkerMsg is the error for a secret that is exactly [Redacted].
