@@ -73,6 +73,9 @@ func shapeInputs() []struct{ name, in string } {
 		{"error/many-credential-params", fill("redis://h/0?", "password=x&", "bad")},
 		{"error/delimiter-in-password", fill("redis://u:", "a/", "@h/0")},
 		{"error/fragment", fill("redis://:", "#", "@h/0")},
+		{"error/credential-then-bare", fill("redis://h/0?token=a", "&b", "")},
+		{"error/many-at-query-value", fill("redis://u:p@h/0?k=", "@", "&x")},
+		{"error/many-at-query-names", fill("redis://u:p@h/0?", "@=1&", "")},
 	}
 }
 

@@ -33,7 +33,9 @@ var (
 	// ErrInvalidPort: a port is not a number from 1 to 65535.
 	ErrInvalidPort = &Kind{"invalid_port", "invalid port"}
 	// ErrInvalidUserinfo: credentials where the scheme takes none, or
-	// credentials without a host.
+	// credentials without a host; a password that is the redaction marker
+	// [Redacted]; a password holding a raw '/', '?' or '#' (an '@' follows
+	// the host part: write them %2F, %3F, %23).
 	ErrInvalidUserinfo = &Kind{"invalid_userinfo", "invalid userinfo"}
 	// ErrInvalidPath: a path, socket, directory or redis db is wrong.
 	ErrInvalidPath = &Kind{"invalid_path", "invalid path"}

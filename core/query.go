@@ -14,9 +14,9 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 	seen := seenBuf[:0]
 	var seenMap map[string]struct{}
 	if len(q) > 256 {
-		// Room for every field up front: growing a map of a thousand
-		// options costs more than counting the '&'s.
-		p.optHint = strings.Count(q, "&") + 1
+		// Room for every parameter up front (each is a field with an '='):
+		// growing a map of a thousand options costs more than counting.
+		p.optHint = min(strings.Count(q, "&")+1, strings.Count(q, "="))
 	}
 	for len(q) > 0 {
 		// One pass over the field: its end, its first '=', any ';'.
@@ -90,7 +90,7 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 				}
 			}
 			if seen = append(seen, key); len(seen) == cap(seenBuf) {
-				seenMap = make(map[string]struct{}, len(seen)+strings.Count(q, "&")+1)
+				seenMap = make(map[string]struct{}, p.optHint)
 				for _, k := range seen {
 					seenMap[k] = struct{}{}
 				}

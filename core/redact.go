@@ -141,6 +141,15 @@ var credentialWords = [...]string{"password", "passwd", "pwd", "secret", "token"
 // secret_key and private_key, and also matches when it ends in '_' followed
 // by one of them (sentinel_password, auth_token).
 func IsCredentialOption(name string) bool {
+	// Every word ends in d, t, n, h, s or y: most names are out at once.
+	if len(name) < 3 {
+		return false
+	}
+	switch name[len(name)-1] | 0x20 {
+	case 'd', 't', 'n', 'h', 's', 'y':
+	default:
+		return false
+	}
 	for _, w := range credentialWords {
 		if len(name) == len(w) && strings.EqualFold(name, w) {
 			return true
