@@ -30,3 +30,5 @@ echo "## viper: Unmarshal with the hook vs the same keys into a map without it"
 bs -filter '.name:ViperUnmarshal' -col /impl
 echo "## cacheurl parse - on 100,000 lines, whole process, GOMAXPROCS=1"
 bs -filter '.name:CLIBatch'
+echo "## Parse of ~8 KB inputs of every shape, errors included (ns/B per shape)"
+bs -filter '.name:Shapes'

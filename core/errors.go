@@ -33,7 +33,9 @@ var (
 	// ErrInvalidPort: a port is not a number from 1 to 65535.
 	ErrInvalidPort = &Kind{"invalid_port", "invalid port"}
 	// ErrInvalidUserinfo: credentials where the scheme takes none, or
-	// credentials without a host.
+	// credentials without a host; a password that is the redaction marker
+	// [Redacted]; a password holding a raw '/', '?' or '#' (an '@' follows
+	// the host part: write them %2F, %3F, %23).
 	ErrInvalidUserinfo = &Kind{"invalid_userinfo", "invalid userinfo"}
 	// ErrInvalidPath: a path, socket, directory or redis db is wrong.
 	ErrInvalidPath = &Kind{"invalid_path", "invalid path"}
@@ -143,6 +145,22 @@ func quoteShort(s string) string {
 	return strconv.Quote(s)
 }
 
+// delimiterError reports a userinfo holding a raw '/', '?' or '#' (see
+// delimiterInUserinfo).
+func (p *parser) delimiterError(s string, start int) bool {
+	sp := delimiterSpan(s, start)
+	p.inPassword = true
+	// The character that ended the authority early names the likely cause.
+	msg := "'/' in a password must be written %2F"
+	if i := strings.IndexAny(s[start:], "/?#"); i >= 0 && s[start+i] == '?' {
+		msg = "'?' in a password must be written %3F"
+	}
+	return p.fail(ErrInvalidUserinfo, sp.start, sp.end-sp.start, msg+": an '@' comes after it, so the host part ended too early (write '/' as %2F, '?' as %3F and '#' as %23 in a password)")
+}
+
+// urlMarkerMsg is the error for a secret that is exactly [Redacted].
+const urlMarkerMsg = " is \"" + Redacted + "\", the redaction marker: this URL is a redacted copy; give the real secret"
+
 // error builds the *Error for the failure recorded in p, with the password
 // and credential options redacted from the echoed input.
 func (p *parser) error() error {
@@ -171,7 +189,7 @@ func (p *parser) error() error {
 				newOff, newN = rstart, len(Redacted)
 			}
 			if !p.inPassword {
-				msg = p.kind.text + " in or near the password; percent-encode any ':', '/', '?', '#', '@' or '%' in a password (%3A %2F %3F %23 %40 %25)"
+				msg = p.kind.text + " in or near the password; percent-encode any ':', '/', '?', '#', '@', '&' or '%' in a password (%3A %2F %3F %23 %40 %26 %25)"
 				if p.kind == ErrFragment {
 					msg = "'#' in a password must be written %23"
 				}

@@ -36,6 +36,10 @@ func (p *parser) userinfo(c *Config, authority string, off int) (hosts string, h
 		p.inPassword = true
 		return "", 0, p.fail(ErrMalformed, p.pwStart, len(pass), "the password has an invalid percent-escape or decodes to invalid text; percent-encode '%' in a password as %25")
 	}
+	if pw == Redacted {
+		p.inPassword = true
+		return "", 0, p.fail(ErrInvalidUserinfo, p.pwStart, len(pass), "the secret of user:secret@"+urlMarkerMsg)
+	}
 	c.Username, c.Password = u, pw
 	return authority[at+1:], off + at + 1, true
 }

@@ -82,6 +82,8 @@ type parser struct {
 	pwStart, pwEnd int
 
 	dbFromQuery, masterFromQuery bool
+	// optHint is the size to make the options map with (0: the default)
+	optHint int
 	// where some parameters were, for errors found after the query loop
 	libOff, libLen, maxConnOff, maxConnLen int
 	timeoutOff, timeoutLen, dbOff, dbLen   int
@@ -144,6 +146,9 @@ func (p *parser) parse(raw string, c *Config) bool {
 	c.Scheme, c.Backend, c.TLS, c.Topology = sch.Name, sch.Backend, sch.TLS, sch.Topology
 
 	start := sep + 3
+	if p.at && (sch.Backend == BackendRedis || sch.Backend == BackendMemcached) && delimiterInUserinfo(s, start) {
+		return p.delimiterError(s, start)
+	}
 	head, query := s[start:], ""
 	qpos := -1
 	if p.question >= start {

@@ -12,6 +12,12 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 	}
 	var seenBuf [16]string
 	seen := seenBuf[:0]
+	var seenMap map[string]struct{}
+	if len(q) > 256 {
+		// Room for every parameter up front (each is a field with an '='):
+		// growing a map of a thousand options costs more than counting.
+		p.optHint = min(strings.Count(q, "&")+1, strings.Count(q, "="))
+	}
 	for len(q) > 0 {
 		// One pass over the field: its end, its first '=', any ';'.
 		end, eq := len(q), -1
@@ -70,16 +76,33 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 		if (len(key) == 7 || len(key) == 8) && (key == "backend" || key == "location" || key == "options") {
 			return p.fail(ErrReservedParameter, foff, len(rawName), "parameter "+quoteShort(name)+" is reserved (it would overwrite Django's "+strings.ToUpper(key)+"); remove it")
 		}
-		for _, k := range seen {
-			if k == key {
-				what := quoteShort(name)
-				if key == "timeout" {
-					what = "timeout (alias ttl)"
+		// A scan of the first few names; a map beyond them, so that a
+		// query of a thousand parameters stays linear.
+		dup := false
+		if seenMap != nil {
+			_, dup = seenMap[key]
+			seenMap[key] = struct{}{}
+		} else {
+			for _, k := range seen {
+				if k == key {
+					dup = true
+					break
 				}
-				return p.fail(ErrDuplicateParameter, foff, len(rawName), "parameter "+what+" is given twice (names are case-insensitive); give it once")
+			}
+			if seen = append(seen, key); len(seen) == cap(seenBuf) {
+				seenMap = make(map[string]struct{}, p.optHint)
+				for _, k := range seen {
+					seenMap[k] = struct{}{}
+				}
 			}
 		}
-		seen = append(seen, key)
+		if dup {
+			what := quoteShort(name)
+			if key == "timeout" {
+				what = "timeout (alias ttl)"
+			}
+			return p.fail(ErrDuplicateParameter, foff, len(rawName), "parameter "+what+" is given twice (names are case-insensitive); give it once")
+		}
 		if rawVal == "" {
 			continue // an empty value drops the parameter, as in the reference
 		}
@@ -91,6 +114,10 @@ func (p *parser) query(c *Config, sch *Scheme, q string, off int) bool {
 				return p.fail(ErrInvalidParameter, voff, len(rawVal), "parameter "+quoteShort(name)+": its value has an invalid percent-escape or decodes to invalid text (write '%' itself as %25)")
 			}
 			return p.fail(ErrInvalidParameter, voff+bad, escLen(rawVal, bad), "parameter "+quoteShort(name)+": "+why)
+		}
+		if val == Redacted && IsCredentialOption(key) {
+			p.inPassword = true
+			return p.fail(ErrInvalidParameter, voff, len(rawVal), "parameter "+quoteShort(name)+urlMarkerMsg)
 		}
 		if !p.param(c, sch, key, val, voff, len(rawVal)) {
 			return false
@@ -168,7 +195,7 @@ func (p *parser) option(c *Config, key, val string, off, n int) bool {
 		p.maxConnOff, p.maxConnLen = off, n
 	}
 	if c.Options == nil {
-		c.Options = make(map[string]string)
+		c.Options = make(map[string]string, p.optHint)
 	}
 	c.Options[key] = val
 	return true

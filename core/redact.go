@@ -40,10 +40,11 @@ func redactSecrets(s string) string {
 }
 
 // secretSpans finds the secrets of an input, whether or not it parses, so
-// that error messages can redact them: the password of the authority (when
-// the authority has no '@', the likely password of a URL whose password has
-// an unescaped '/', '?' or '#': the text between the first ':' after "://"
-// and the last '@'), and the values of credential parameters.
+// that error messages can redact them: the password of the authority, and
+// the values of credential parameters. When an '@' follows the authority (in
+// the path or the query), or the authority has no '@' but the input has one, the password likely holds an unescaped
+// '/', '?' or '#': then the secret is the text between the first ':' after
+// "://" and the last '@' of the input.
 func secretSpans(s string) []span {
 	var spans []span
 	start := 0
@@ -55,7 +56,15 @@ func secretSpans(s string) []span {
 		head = head[:i]
 	}
 	authority, _ := splitHead(head)
-	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+	if start > 0 && atAfterAuthority(s, start) {
+		// Maybe a raw '/', '?' or '#' in the userinfo: the whole stretch to
+		// the last '@' may be password. (Wider than delimiterInUserinfo:
+		// an '@' in a query value, say key_prefix=me@corp, also counts, as
+		// an echo may hide too much but never too little.)
+		if sp := delimiterSpan(s, start); sp.end > sp.start {
+			spans = append(spans, sp)
+		}
+	} else if at := strings.LastIndexByte(authority, '@'); at >= 0 {
 		if colon := strings.IndexByte(authority[:at], ':'); colon >= 0 {
 			spans = append(spans, span{start + colon + 1, start + at})
 		}
@@ -67,7 +76,10 @@ func secretSpans(s string) []span {
 	// Credential parameters, looked for after every '?' and '&' (not only
 	// the first '?': a password with a raw '?' moves the query's start). A
 	// name ends at the first '=', '&' or '?', so the scan is linear; a value
-	// runs to the next '&'.
+	// runs to the next '&' that starts a name=value field (token=ab&cd is
+	// the token "ab&cd" with a raw '&', not the token "ab" and a bare "cd").
+	// Values are found in order, so the end found last serves every name
+	// before it.
 	nextAmp := -1
 	for i := start; i < len(s); i++ {
 		if s[i] != '?' && s[i] != '&' {
@@ -82,10 +94,7 @@ func secretSpans(s string) []span {
 		}
 		name := s[i+1 : j]
 		if nextAmp < j {
-			nextAmp = len(s)
-			if k := strings.IndexByte(s[j:], '&'); k >= 0 {
-				nextAmp = j + k
-			}
+			nextAmp = valueEnd(s, j)
 		}
 		if nextAmp == j+1 {
 			continue
@@ -95,6 +104,27 @@ func secretSpans(s string) []span {
 		}
 	}
 	return spans
+}
+
+// valueEnd is where the value of the parameter whose '=' is at s[j] ends:
+// the next '&' followed by a field with an '=', or the end of s.
+func valueEnd(s string, j int) int {
+	k := strings.IndexByte(s[j:], '&')
+	if k < 0 {
+		return len(s)
+	}
+	end := j + k
+	for end < len(s) {
+		next := len(s)
+		if k := strings.IndexByte(s[end+1:], '&'); k >= 0 {
+			next = end + 1 + k
+		}
+		if strings.IndexByte(s[end+1:next], '=') >= 0 {
+			return end
+		}
+		end = next
+	}
+	return len(s)
 }
 
 // Redacted is what every printed form shows instead of a secret.
@@ -111,6 +141,15 @@ var credentialWords = [...]string{"password", "passwd", "pwd", "secret", "token"
 // secret_key and private_key, and also matches when it ends in '_' followed
 // by one of them (sentinel_password, auth_token).
 func IsCredentialOption(name string) bool {
+	// Every word ends in d, t, n, h, s or y: most names are out at once.
+	if len(name) < 3 {
+		return false
+	}
+	switch name[len(name)-1] | 0x20 {
+	case 'd', 't', 'n', 'h', 's', 'y':
+	default:
+		return false
+	}
 	for _, w := range credentialWords {
 		if len(name) == len(w) && strings.EqualFold(name, w) {
 			return true
@@ -167,4 +206,66 @@ func (c Config) LogValue() slog.Value {
 		attrs = append(attrs, slog.String("ttl", c.TTL.String()))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// delimiterInUserinfo reports whether s, whose authority starts at start,
+// has an '@' after a non-empty authority: in the path, or in a query field
+// that is not name=value (no '=', or an '@' in the name, which no parameter
+// name has). For the redis and memcached families that means
+// the userinfo holds a raw '/', '?' or '#' that ended the authority early
+// (redis://u:S3cr/et@cache/0). The scan is one pass.
+func delimiterInUserinfo(s string, start int) bool {
+	aend := start
+	for aend < len(s) && s[aend] != '/' && s[aend] != '?' && s[aend] != '#' {
+		aend++
+	}
+	if aend == start || aend == len(s) {
+		return false
+	}
+	i := aend
+	for ; i < len(s) && s[i] != '?'; i++ {
+		if s[i] == '@' {
+			return true
+		}
+	}
+	// The query: a field with an '@' in its name (before any '='), which
+	// no parameter name has.
+	eq := false
+	for i++; i < len(s); i++ {
+		switch s[i] {
+		case '&':
+			eq = false
+		case '=':
+			eq = true
+		case '@':
+			if !eq {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// atAfterAuthority reports whether s has an '@' after a non-empty
+// authority starting at start (in the path or anywhere in the query).
+func atAfterAuthority(s string, start int) bool {
+	aend := start
+	for aend < len(s) && s[aend] != '/' && s[aend] != '?' && s[aend] != '#' {
+		aend++
+	}
+	return aend > start && strings.LastIndexByte(s, '@') > aend
+}
+
+// delimiterSpan is the part of s redacted when the userinfo holds a raw
+// delimiter: from after the first ':' following "://" (at start) to the last
+// '@' of the whole input; from start when there is no ':' before it.
+func delimiterSpan(s string, start int) span {
+	at := strings.LastIndexByte(s, '@')
+	if at < start {
+		return span{start, start}
+	}
+	if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
+		return span{start + colon + 1, at}
+	}
+	return span{start, at}
 }

@@ -89,7 +89,8 @@ func runCheck(e *env, args []string) int {
 	if *wait > 0 {
 		if !*asJSON {
 			opts = append(opts, check.OnRetry(func(a check.Attempt) {
-				fmt.Fprintf(e.stderr, "cacheurl check: attempt %d failed (%s), retrying in %v: %s\n", a.N, kindCode(a.Err), a.Delay, cliMessage(a.Err, cfg))
+				err := scrubCheckError(a.Err, cfg)
+				fmt.Fprintf(e.stderr, "cacheurl check: attempt %d failed (%s), retrying in %v: %s\n", a.N, kindCode(err), a.Delay, cliMessage(err, cfg))
 			}))
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), *wait)
@@ -101,6 +102,9 @@ func runCheck(e *env, args []string) int {
 		cancel()
 	}
 	out.elapsed = time.Since(start)
+	if out.err != nil {
+		out.err = scrubCheckError(out.err, cfg)
+	}
 	out.status = checkStatus(out.err)
 	if *asJSON {
 		return writeCheckJSON(e, out)
@@ -257,3 +261,49 @@ var quietRedis sync.Once
 type silentLogger struct{}
 
 func (silentLogger) Printf(context.Context, string, ...any) {}
+
+// scrubCheckError is the CLI's own pass over a check failure, whatever the
+// check package did: every secret of cfg (the password, credential options)
+// of 3 bytes or more is cut out of every part; a shorter one cannot be cut
+// out of a text without mangling it, so a server's or library's words that
+// contain it are withheld (the check's own words and target are written from
+// fixed text and the redacted config).
+func scrubCheckError(err error, cfg core.Config) error {
+	var secrets []string
+	if cfg.Password != "" {
+		secrets = append(secrets, cfg.Password)
+	}
+	for k, v := range cfg.Options {
+		if v != "" && core.IsCredentialOption(k) {
+			secrets = append(secrets, v)
+		}
+	}
+	if len(secrets) == 0 {
+		return err
+	}
+	const withheld = "the server's words are withheld: they may contain the password"
+	var ce *check.Error
+	if !errors.As(err, &ce) {
+		msg := err.Error()
+		for _, s := range secrets {
+			if len(s) < 3 && strings.Contains(msg, s) {
+				return &check.Error{Kind: check.ErrFailed, Msg: "the check failed", Detail: withheld, Err: err}
+			}
+			msg = strings.ReplaceAll(msg, s, core.Redacted)
+		}
+		return &check.Error{Kind: check.ErrFailed, Msg: "the check failed", Detail: msg, Err: err}
+	}
+	out := *ce
+	for _, s := range secrets {
+		if len(s) < 3 {
+			if strings.Contains(out.Detail, s) {
+				out.Detail = withheld
+			}
+			continue
+		}
+		out.Msg = strings.ReplaceAll(out.Msg, s, core.Redacted)
+		out.Target = strings.ReplaceAll(out.Target, s, core.Redacted)
+		out.Detail = strings.ReplaceAll(out.Detail, s, core.Redacted)
+	}
+	return &out
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -48,8 +49,90 @@ func valueError(format string, args ...any) error {
 
 // referenceParse returns what django-cache-url 3.4.6's parse(raw) returns,
 // as JSON-ready values (ints as json.Number), or the exception it raises.
-// With redact, passwords and credential options are shown as xxxxx.
+// With redact, passwords and credential options are shown as xxxxx, and so
+// is every piece of a password that holds a raw '/', '?' or '#' (which the
+// reference spreads over the port, the path, the query and its messages).
 func referenceParse(raw string, redact bool) (map[string]any, error) {
+	ref, err := referenceParseRaw(raw, redact)
+	if !redact {
+		return ref, err
+	}
+	r := refScrubber(raw)
+	if r == nil {
+		return ref, err
+	}
+	if err != nil {
+		if pe, ok := err.(*pyError); ok {
+			return nil, &pyError{pe.typ, r.Replace(pe.msg)}
+		}
+		return nil, err
+	}
+	return scrubMap(ref, r), nil
+}
+
+// refScrubber returns a replacer of every piece of the likely password of
+// raw by [core.Redacted], or nil when raw has no password with a raw
+// delimiter. The likely password is core's: the text from the first ':'
+// after "://" to the last '@' of the input. Its pieces are its runs between
+// delimiters, as written, decoded and upper-cased (query names are
+// upper-cased), longest first. Pieces of one byte are left: cutting them
+// out would mangle the whole text.
+func refScrubber(raw string) *strings.Replacer {
+	i := strings.Index(raw, "://")
+	at := strings.LastIndexByte(raw, '@')
+	if i < 0 || at < i+3 {
+		return nil
+	}
+	colon := strings.IndexByte(raw[i+3:at], ':')
+	if colon < 0 {
+		return nil
+	}
+	secret := raw[i+3+colon+1 : at]
+	if !strings.ContainsAny(secret, "/?#") {
+		return nil
+	}
+	seen := map[string]bool{}
+	var pieces []string
+	add := func(p string) {
+		if len(p) >= 2 && !seen[p] {
+			seen[p] = true
+			pieces = append(pieces, p)
+		}
+	}
+	words := append([]string{secret}, strings.FieldsFunc(secret, func(r rune) bool {
+		return strings.ContainsRune("/?#&=:@;,", r)
+	})...)
+	for _, w := range words {
+		for _, v := range []string{w, pyUnquotePlus(w), pyUnquotePlus(strings.ReplaceAll(w, "+", "%2B"))} {
+			add(v)
+			add(pyUpper(v))
+			add(strings.TrimSpace(v))
+		}
+	}
+	sort.Slice(pieces, func(a, b int) bool { return len(pieces[a]) > len(pieces[b]) })
+	args := make([]string, 0, 2*len(pieces))
+	for _, p := range pieces {
+		args = append(args, p, core.Redacted)
+	}
+	return strings.NewReplacer(args...)
+}
+
+// scrubMap applies r to every key and string value of m, recursively.
+func scrubMap(m map[string]any, r *strings.Replacer) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		switch x := v.(type) {
+		case string:
+			v = r.Replace(x)
+		case map[string]any:
+			v = scrubMap(x, r)
+		}
+		out[r.Replace(k)] = v
+	}
+	return out
+}
+
+func referenceParseRaw(raw string, redact bool) (map[string]any, error) {
 	u, err := pyURLSplit(raw)
 	if err != nil {
 		return nil, err
