@@ -13,6 +13,10 @@
 //     the reference vectors in core/testdata/vectors and from the committed
 //     corpus in testdata/fuzz/FuzzParse; testdata/fuzz/*/regress-* are
 //     inputs that failed once, kept as regression seeds.
+//   - leak_test.go: FuzzLeak, the independent leak oracle: its input is the
+//     parts of a URL, so the password is known by construction, and no
+//     surface (errors, printed forms, slog, JSON, koanf and viper errors)
+//     may show it.
 //
 // Run the properties and the seed corpora with
 //

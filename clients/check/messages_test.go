@@ -170,11 +170,11 @@ func TestNoGoroutineLeft(t *testing.T) {
 	}
 }
 
-// settled waits briefly for the goroutine count to fall to want (closed
+// settled waits up to 5 s for the goroutine count to fall to want (closed
 // clients finish their goroutines asynchronously) and returns it.
 func settled(want int) int {
 	n := runtime.NumGoroutine()
-	for i := 0; i < 50 && n > want; i++ {
+	for i := 0; i < 250 && n > want; i++ {
 		time.Sleep(20 * time.Millisecond)
 		n = runtime.NumGoroutine()
 	}
