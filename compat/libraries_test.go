@@ -311,26 +311,6 @@ func shortLibraryTable(obs []observation) string {
 	return b.String()
 }
 
-// wrap breaks s into lines of at most width columns, at spaces.
-func wrap(s string, width int) string {
-	var b strings.Builder
-	line := 0
-	for i, w := range strings.Fields(s) {
-		if i > 0 {
-			if line+1+len(w) > width {
-				b.WriteString("\n")
-				line = 0
-			} else {
-				b.WriteString(" ")
-				line++
-			}
-		}
-		b.WriteString(w)
-		line += len(w)
-	}
-	return b.String() + "\n"
-}
-
 func yesNo(ok bool, note string) string {
 	switch {
 	case note != "":
