@@ -58,7 +58,6 @@
 package lru
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -66,6 +65,7 @@ import (
 	"time"
 
 	"github.com/cacheurl/cacheurl/cache/locmem"
+	"github.com/cacheurl/cacheurl/clients"
 
 	"github.com/cacheurl/cacheurl/core"
 )
@@ -78,49 +78,37 @@ const DefaultMaxEntries = 300
 // timeout: Django's default TIMEOUT.
 const DefaultTTL = 300 * time.Second
 
-// The error kinds. Every error New and ParseSettings return is an [*Error]
+// The error kinds, shared with the other client packages (see package
+// clients). Every error New and ParseSettings return is an [*Error]
 // matching one of them with errors.Is.
 var (
 	// ErrNoGoClient: the config is a Django backend that has no Go client
 	// (file://, db://, uwsgicache://).
-	ErrNoGoClient = errors.New("no Go client for this Django backend")
+	ErrNoGoClient = clients.ErrNoGoClient
 	// ErrWrongBackend: the config is a server cache (redis, memcached),
 	// not an in-process one.
-	ErrWrongBackend = errors.New("not an in-process cache URL")
+	ErrWrongBackend = clients.ErrWrongBackend
 	// ErrUnknownOption: the URL has options, which an in-process cache
-	// does not take.
-	ErrUnknownOption = errors.New("unknown locmem option")
-	// ErrInvalidValue: a hand-built config with max_entries below 1 (Parse
-	// never returns one).
-	ErrInvalidValue = errors.New("invalid locmem setting")
+	// does not take; see [AllowUnknownOptions].
+	ErrUnknownOption = clients.ErrUnknownOption
+	// ErrInvalidConfig: core.Config.Normalize rejects the config (a
+	// hand-built value such as locmem with hosts, or max_entries below 1);
+	// core's *core.Error is wrapped, so its kind matches too.
+	ErrInvalidConfig = clients.ErrInvalidConfig
+	// ErrInvalidValue is ErrInvalidConfig, its name before the client
+	// packages shared their kinds.
+	ErrInvalidValue = clients.ErrInvalidConfig
 )
 
-// Error is the error of this package: a kind, a message that says what to
-// change, and the config's redacted URL. It never contains a password or an
-// option value.
-type Error struct {
-	// Kind is one of the Err* sentinels.
-	Kind error
-	// URL is the config's redacted URL.
-	URL string
-	// Msg says what is wrong and how to fix it.
-	Msg string
-}
+// Error is the error of every client package: a kind, a message that says
+// what to change, and the config's redacted URL. It never contains a
+// password or an option value.
+type Error = clients.Error
 
-// Error returns "lru: <msg> (in "<redacted URL>")".
-func (e *Error) Error() string {
-	s := "lru: " + e.Msg
-	if e.URL != "" {
-		s += " (in " + strconv.Quote(e.URL) + ")"
-	}
-	return s
-}
+const pkg = "lru"
 
-// Unwrap returns the kind, for errors.Is.
-func (e *Error) Unwrap() error { return e.Kind }
-
-func newError(cfg core.Config, kind error, format string, args ...any) *Error {
-	return &Error{Kind: kind, URL: cfg.Redacted(), Msg: fmt.Sprintf(format, args...)}
+func newError(cfg core.Config, kind *clients.Kind, format string, args ...any) *Error {
+	return &Error{Package: pkg, Kind: kind, URL: cfg.Redacted(), Msg: fmt.Sprintf(format, args...)}
 }
 
 // Cache is the cache New returns: the methods of *locmem.LRU, which
@@ -235,6 +223,9 @@ func ParseSettings(cfg core.Config, opts ...Option) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
+	if cfg, err = clients.Normalize(pkg, cfg); err != nil {
+		return Settings{}, err
+	}
 	var s Settings
 	if len(cfg.Options) > 0 {
 		names := make([]string, 0, len(cfg.Options))
@@ -243,10 +234,12 @@ func ParseSettings(cfg core.Config, opts ...Option) (Settings, error) {
 		}
 		sort.Strings(names)
 		if !o.allowUnknown {
-			return Settings{}, newError(cfg, ErrUnknownOption,
+			e := newError(cfg, ErrUnknownOption,
 				"unknown option%s %s: %s caches take only Django's cache arguments (timeout, max_entries, "+
 					"cull_frequency, key_prefix, version, key_function); fix the name, or pass lru.AllowUnknownOptions() to ignore it",
 				plural(len(names)), quoteList(names), backend)
+			e.Options = names
+			return Settings{}, e
 		}
 		s.Ignored = names
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/check"
-	"github.com/cacheurl/cacheurl/clients/lru"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -156,13 +154,6 @@ func cliMessage(err error, cfg core.Config) string {
 			client = ce.Package
 		}
 		return unknownOptions(ce.Options, client)
-	case errors.Is(err, lru.ErrUnknownOption):
-		names := make([]string, 0, len(cfg.Options))
-		for k := range cfg.Options {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		return unknownOptions(names, "in-process cache")
 	}
 	return err.Error()
 }
