@@ -10,6 +10,7 @@ import (
 	"github.com/bradfitz/gomemcache/memcache"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/jellydator/ttlcache/v3"
 	"github.com/maypok86/otter/v2"
 	"github.com/redis/go-redis/v9"
 
@@ -21,9 +22,10 @@ import (
 //
 //	go test ./cache -run '^$' -bench . -benchmem -count 5
 //
-// Locmem: the cache's locmem driver (through *Cache: key making, expiry,
-// a copy of the value in and out) against golang-lru/v2 and otter/v2 used
-// directly, on the same keys and values, at 1 and 2 goroutines (GOMAXPROCS
+// (the locmem ones alone: -bench Locmem). Locmem: the cache's locmem
+// driver and the candidates on otter/v2 and jellydator/ttlcache/v3
+// (through *Cache: key making, expiry, a copy of the value in and out)
+// against golang-lru/v2, otter/v2 and ttlcache used directly, on the same keys and values, at 1 and 2 goroutines (GOMAXPROCS
 // set to the number of goroutines, SetParallelism(1)). Servers: the redis
 // and memcached drivers against the native client they wrap, on the same
 // server, connection pool, key and value.
@@ -64,7 +66,7 @@ type kv struct {
 }
 
 func openLocmem(b *testing.B, impl string) *Cache {
-	defer SetLocmemImpl(impl)()
+	defer setLocmem(impl)()
 	c, err := Open(context.Background(), "locmem://?max_entries="+strconv.Itoa(benchEntries))
 	if err != nil {
 		b.Fatal(err)
@@ -95,6 +97,13 @@ func BenchmarkLocmem(b *testing.B) {
 				set: func(i int) { _ = c.Set(ctx, keys[i%benchKeys], benchValue) },
 			}
 		}},
+		{"cache=ttlcache", func(b *testing.B) kv {
+			c := openLocmem(b, "ttlcache")
+			return kv{
+				get: func(i int) { _, _ = c.Get(ctx, keys[i%benchKeys]) },
+				set: func(i int) { _ = c.Set(ctx, keys[i%benchKeys], benchValue) },
+			}
+		}},
 		{"golang-lru.expirable", func(b *testing.B) kv {
 			c := expirable.NewLRU[string, []byte](benchEntries, nil, DefaultTTL)
 			return kv{
@@ -118,6 +127,15 @@ func BenchmarkLocmem(b *testing.B) {
 			return kv{
 				get: func(i int) { c.GetIfPresent(made[i%benchKeys]) },
 				set: func(i int) { c.Set(made[i%benchKeys], benchValue) },
+			}
+		}},
+		{"ttlcache", func(b *testing.B) kv {
+			c := ttlcache.New(
+				ttlcache.WithCapacity[string, []byte](benchEntries),
+				ttlcache.WithDisableTouchOnHit[string, []byte]())
+			return kv{
+				get: func(i int) { c.Get(made[i%benchKeys]) },
+				set: func(i int) { c.Set(made[i%benchKeys], benchValue, DefaultTTL) },
 			}
 		}},
 	}
