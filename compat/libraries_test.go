@@ -288,25 +288,33 @@ func libraryTable(obs []observation) string {
 	return b.String()
 }
 
-// shortLibraryTable is the README's table: does the library fill a
-// core.Config, and does its own error echo the raw value.
+// shortLibraryTable is the README's table: the libraries grouped by what
+// they fill and whether their own error echoes the raw value.
 func shortLibraryTable(obs []observation) string {
-	var b strings.Builder
-	b.WriteString("| library | fills | its own error for a bad value |\n|---|---|---|\n")
+	type row struct{ fills, echo string }
+	var order []row
+	names := map[row][]string{}
 	for _, o := range obs {
 		l := o.lib
-		fills := "`core.Config`, `*core.Config`"
+		r := row{"yes", "cacheurl's, redacted"}
 		switch {
 		case !l.valueField && l.pointerField:
-			fills = "a `*core.Config` field only"
+			r.fills = "a `*core.Config` field only"
 		case !l.valueField && !l.pointerField:
-			fills = "no"
+			r.fills = "no"
 		}
-		echo := "cacheurl's, redacted"
 		if l.echoes {
-			echo = "**echoes the raw value, password included**"
+			r.echo = "**echoes the raw value, password included**, then cacheurl's"
 		}
-		fmt.Fprintf(&b, "| %s %s | %s | %s |\n", l.name, l.version, fills, echo)
+		if names[r] == nil {
+			order = append(order, r)
+		}
+		names[r] = append(names[r], l.name)
+	}
+	var b strings.Builder
+	b.WriteString("| libraries | fill a `core.Config` | their own error for a bad value |\n|---|---|---|\n")
+	for _, r := range order {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", strings.Join(names[r], ", "), r.fills, r.echo)
 	}
 	return b.String()
 }

@@ -9,8 +9,6 @@ import (
 	"log"
 	"os"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cacheurl/cacheurl/cache"
 )
 
@@ -22,14 +20,10 @@ func main() {
 	}
 	defer c.Close()
 	_, miss := c.Get(ctx, "greeting")
-	if err := c.Set(ctx, "greeting", []byte("hello")); err != nil { // as "<key_prefix>:1:greeting"
+	if err := c.Set(ctx, "greeting", []byte("hello")); err != nil { // "<key_prefix>:1:greeting", 300 s
 		log.Fatal(err)
 	}
 	v, err := c.Get(ctx, "greeting")
 	fmt.Println(errors.Is(miss, cache.ErrNotFound), string(v), err)
-	var rdb redis.UniversalClient // the native client, built by clients/goredis
-	if c.As(&rdb) {
-		fmt.Println("go-redis:", rdb.TTL(ctx, "app:1:greeting").Val()) // the URL's timeout, or 300 s
-	}
 	_, _ = c.Delete(ctx, "greeting")
 }
