@@ -21,7 +21,18 @@ const DefaultMaxEntries = 300
 // used entry instead. Values are copied in and out, as Django's pickling
 // does: a caller changing a slice changes no entry.
 type locmemDriver struct {
-	l *locmem.LRU[string, []byte]
+	l store
+}
+
+// store is what the driver needs of its in-process store: [locmem.LRU]'s
+// methods (a test plugs in the candidates measured against it).
+type store interface {
+	Get(key string) ([]byte, bool)
+	AddUntil(key string, value []byte, deadline time.Time) bool
+	Contains(key string) bool
+	Remove(key string) bool
+	Compute(key string, f func(old []byte, deadline time.Time, found bool) ([]byte, time.Time, locmem.Op))
+	Purge()
 }
 
 // newLocmemDriver builds the locmem driver (a variable so that the
@@ -29,11 +40,17 @@ type locmemDriver struct {
 var newLocmemDriver = func(cfg core.Config) (driver, error) { return newLocmem(cfg) }
 
 func newLocmem(cfg core.Config) (*locmemDriver, error) {
+	return newLocmemOn(cfg, func(n int) (store, error) { return locmem.New[string, []byte](n, 0) })
+}
+
+// newLocmemOn builds the driver on the store newStore makes for a capacity
+// of max_entries (300 by default).
+func newLocmemOn(cfg core.Config, newStore func(n int) (store, error)) (*locmemDriver, error) {
 	n := DefaultMaxEntries
 	if cfg.MaxEntries != nil {
 		n = *cfg.MaxEntries
 	}
-	l, err := locmem.New[string, []byte](n, 0)
+	l, err := newStore(n)
 	if err != nil {
 		return nil, fmt.Errorf("cache: locmem max_entries %d: %w", n, err)
 	}
@@ -156,11 +173,12 @@ func (m *locmemDriver) close() error { return nil }
 
 // as gives the store: target *(*locmem.LRU[string, []byte]).
 func (m *locmemDriver) as(target any) bool {
-	if p, ok := target.(**locmem.LRU[string, []byte]); ok {
-		*p = m.l
-		return true
+	p, ok := target.(**locmem.LRU[string, []byte])
+	l, isLRU := m.l.(*locmem.LRU[string, []byte])
+	if ok && isLRU {
+		*p = l
 	}
-	return false
+	return ok && isLRU
 }
 
 func (m *locmemDriver) validKey(string) error { return nil }

@@ -1,9 +1,6 @@
 package cache
 
 import (
-	"context"
-	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -225,22 +222,9 @@ func (s *ttlStore[K, V]) Compute(key K, f func(old V, deadline time.Time, found 
 	}
 }
 
-// ttlLocmem is the locmem driver on ttlStore: locmemDriver's code, line for
-// line.
-type ttlLocmem struct {
-	l *ttlStore[string, []byte]
-}
-
-func newTTLLocmem(cfg core.Config) (*ttlLocmem, error) {
-	n := DefaultMaxEntries
-	if cfg.MaxEntries != nil {
-		n = *cfg.MaxEntries
-	}
-	l, err := newTTLStore[string, []byte](n, 0)
-	if err != nil {
-		return nil, fmt.Errorf("cache: locmem max_entries %d: %w", n, err)
-	}
-	return &ttlLocmem{l: l}, nil
+// newTTLLocmem is the locmem driver on the ttlcache candidate store.
+func newTTLLocmem(cfg core.Config) (*locmemDriver, error) {
+	return newLocmemOn(cfg, func(n int) (store, error) { return newTTLStore[string, []byte](n, 0) })
 }
 
 // SetLocmemTTLCache selects the ttlcache candidate for a test and returns
@@ -259,110 +243,3 @@ func setLocmem(impl string) func() {
 	}
 	return SetLocmemImpl(impl)
 }
-
-func (m *ttlLocmem) get(_ context.Context, key string) ([]byte, error) {
-	v, ok := m.l.Get(key)
-	if !ok {
-		return nil, ErrNotFound
-	}
-	return clone(v), nil
-}
-
-func (m *ttlLocmem) set(_ context.Context, key string, value []byte, e expiry) error {
-	if e.remove() {
-		m.l.Remove(key)
-		return nil
-	}
-	m.l.AddUntil(key, clone(value), deadline(e))
-	return nil
-}
-
-func (m *ttlLocmem) add(_ context.Context, key string, value []byte, e expiry) (bool, error) {
-	stored := false
-	m.l.Compute(key, func(old []byte, d time.Time, found bool) ([]byte, time.Time, locmem.Op) {
-		if found {
-			return nil, time.Time{}, locmem.Keep
-		}
-		stored = true
-		if e.remove() {
-			return nil, time.Time{}, locmem.Keep
-		}
-		return clone(value), deadline(e), locmem.Write
-	})
-	return stored, nil
-}
-
-func (m *ttlLocmem) delete(_ context.Context, key string) (bool, error) {
-	return m.l.Remove(key), nil
-}
-
-func (m *ttlLocmem) has(_ context.Context, key string) (bool, error) {
-	return m.l.Contains(key), nil
-}
-
-func (m *ttlLocmem) getMany(ctx context.Context, keys []string) (map[string][]byte, error) {
-	out := make(map[string][]byte, len(keys))
-	for _, k := range keys {
-		if v, ok := m.l.Get(k); ok {
-			out[k] = clone(v)
-		}
-	}
-	return out, nil
-}
-
-func (m *ttlLocmem) setMany(ctx context.Context, keys []string, values [][]byte, e expiry) error {
-	for i, k := range keys {
-		_ = m.set(ctx, k, values[i], e)
-	}
-	return nil
-}
-
-func (m *ttlLocmem) deleteMany(_ context.Context, keys []string) error {
-	for _, k := range keys {
-		m.l.Remove(k)
-	}
-	return nil
-}
-
-func (m *ttlLocmem) incr(_ context.Context, key string, delta int64) (int64, error) {
-	var n int64
-	var err error
-	m.l.Compute(key, func(old []byte, d time.Time, found bool) ([]byte, time.Time, locmem.Op) {
-		if !found {
-			err = ErrNotFound
-			return nil, d, locmem.Keep
-		}
-		v, perr := strconv.ParseInt(string(old), 10, 64)
-		if perr != nil {
-			err = fmt.Errorf("%w: incr %q", ErrNotInteger, truncate(key))
-			return nil, d, locmem.Keep
-		}
-		n = v + delta
-		return strconv.AppendInt(nil, n, 10), d, locmem.Write
-	})
-	return n, err
-}
-
-func (m *ttlLocmem) touch(_ context.Context, key string, e expiry) (bool, error) {
-	existed := false
-	m.l.Compute(key, func(old []byte, d time.Time, found bool) ([]byte, time.Time, locmem.Op) {
-		existed = found
-		switch {
-		case !found:
-			return nil, d, locmem.Keep
-		case e.remove():
-			return nil, d, locmem.Delete
-		}
-		return old, deadline(e), locmem.Write
-	})
-	return existed, nil
-}
-
-func (m *ttlLocmem) clear(context.Context, string) error {
-	m.l.Purge()
-	return nil
-}
-
-func (m *ttlLocmem) close() error          { return nil }
-func (m *ttlLocmem) as(any) bool           { return false }
-func (m *ttlLocmem) validKey(string) error { return nil }
