@@ -2,7 +2,6 @@ package compat
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,29 +9,6 @@ import (
 	"github.com/cacheurl/cacheurl/internal/conformance"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
-
-// compileCaches compiles the schema's $defs/caches.
-func compileCaches(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open(schemaPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("cache.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("cache.schema.json#/$defs/caches")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // jsonValue is v as the validator takes it (JSON numbers, maps, lists);
 // ok is false for YAML values JSON cannot hold (.inf, .nan).
