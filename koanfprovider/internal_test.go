@@ -1,16 +1,12 @@
 package koanfprovider
 
 import (
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"reflect"
 	"sort"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/importcheck"
 )
 
 // configTags returns the koanf tags of core.Config's fields.
@@ -75,24 +71,5 @@ func TestKeysOfEveryField(t *testing.T) {
 // TestNoKoanfImport: like koanf's own providers, this package satisfies
 // koanf.Provider by shape; only its tests import koanf.
 func TestNoKoanfImport(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, imp := range f.Imports {
-			path, _ := strconv.Unquote(imp.Path.Value)
-			if path != "github.com/cacheurl/cacheurl/core" && strings.Contains(path, ".") {
-				t.Errorf("%s imports %s: only the standard library and core are allowed", name, path)
-			}
-		}
-	}
+	importcheck.Only(t, "github.com/cacheurl/cacheurl/core")
 }
