@@ -338,33 +338,33 @@ func result(c core.Config, given map[string]any, all []entry) expansion {
 }
 
 // applyLayer applies the keys sources set since the last expansion (layer)
-// on top of given, the keys earlier sources set.
+// on top of given, the keys earlier sources set, by the rules of core's key
+// table ([core.Key]): a URL replaces the keys it always sets (FromURL) and
+// those it carries; scheme replaces the keys it derives (Derived); one
+// location key replaces all of them (Location); options merge one by one.
 func applyLayer(given, layer map[string]any) {
 	if u, ok := lookupFold(layer, URLKey); ok {
-		// A new URL replaces the location, db and what it carries.
 		carried := map[string]any{}
 		if s, ok := u.(string); ok {
 			if c, err := core.Parse(s); err == nil {
 				carried = configKeys(c, nil)
 			}
 		}
+		deleteFold(given, URLKey)
 		for k := range given {
 			lk := strings.ToLower(k)
-			if _, ok := carried[lk]; ok || isLocationUnit(lk) {
+			if _, ok := carried[lk]; ok || keyIs(lk, func(k core.Key) bool { return k.FromURL }) {
 				delete(given, k)
 			}
 		}
 	}
 	for k := range layer {
-		switch lk := strings.ToLower(k); lk {
-		case "scheme":
-			for _, d := range []string{"backend", "tls", "topology"} {
-				deleteFold(given, d)
-			}
-		case "hosts", "socket", "path":
-			for _, d := range []string{"hosts", "socket", "path"} {
-				deleteFold(given, d)
-			}
+		lk := strings.ToLower(k)
+		switch {
+		case lk == "scheme":
+			deleteKeys(given, func(k core.Key) bool { return k.Derived })
+		case keyIs(lk, func(k core.Key) bool { return k.Location }):
+			deleteKeys(given, func(k core.Key) bool { return k.Location })
 		}
 	}
 	for k := range layer {
@@ -381,21 +381,33 @@ func applyLayer(given, layer map[string]any) {
 	}
 }
 
+// keyIs reports whether the key named lk is in core's key table and has
+// the property is.
+func keyIs(lk string, is func(core.Key) bool) bool {
+	for _, k := range core.Keys() {
+		if k.Name == lk {
+			return is(k)
+		}
+	}
+	return false
+}
+
+// deleteKeys deletes from m, in any case, the keys of core's key table that
+// have the property is.
+func deleteKeys(m map[string]any, is func(core.Key) bool) {
+	for _, k := range core.Keys() {
+		if is(k) {
+			deleteFold(m, k.Name)
+		}
+	}
+}
+
 func deletePrefixFold(m map[string]any, prefix string) {
 	for k := range m {
 		if len(k) >= len(prefix) && strings.EqualFold(k[:len(prefix)], prefix) {
 			delete(m, k)
 		}
 	}
-}
-
-// isLocationUnit reports whether a URL always sets the key lk.
-func isLocationUnit(lk string) bool {
-	switch lk {
-	case "url", "scheme", "backend", "tls", "topology", "master", "hosts", "socket", "path", "db":
-		return true
-	}
-	return false
 }
 
 // flatten turns a cache value into flat entries: the keys of the map, with
