@@ -41,3 +41,24 @@ func ExampleNotSet() {
 	// false: false
 	// "0": false
 }
+
+// Django's defaults for what a URL leaves out.
+func ExampleTTL_OrDefault() {
+	c, _ := core.Parse("redis://cache/1")
+	d, _ := c.TTL.OrDefault().Duration()
+	fmt.Println(c.TTL.IsSet(), d, c.MaxEntriesOrDefault(), c.VersionOrDefault())
+	c, _ = core.Parse("locmem://?timeout=none&max_entries=1000&version=3")
+	fmt.Println(c.TTL.OrDefault().Never(), c.MaxEntriesOrDefault(), c.VersionOrDefault())
+	// Output:
+	// false 5m0s 300 1
+	// true 1000 3
+}
+
+// A package built on core declares its error kinds as cases of core's.
+func ExampleNewKind() {
+	errUnknownOption := core.NewKind("unknown_option", "unknown option", core.ErrInvalidParameter)
+	err := fmt.Errorf("goredis: %w: pool_sise", errUnknownOption)
+	fmt.Println(errors.Is(err, errUnknownOption), errors.Is(err, core.ErrInvalidParameter), errUnknownOption.Code())
+	// Output:
+	// true true unknown_option
+}
