@@ -26,36 +26,14 @@ import (
 // keep entries equally long.
 const DefaultTTL = 300 * time.Second
 
-// Kind is the kind of a client error: one sentinel per kind, matched with
-// errors.Is. A kind may stand for one of core's error kinds, which errors.Is
+// Kind is the kind of a client error: [core.Kind], the module's one kind
+// type. A kind may be a case of one of core's error kinds, which errors.Is
 // then matches as well.
-type Kind struct {
-	code string
-	text string
-	core *core.Kind
-}
+type Kind = core.Kind
 
-// NewKind returns a new error kind with a snake_case code, a short
-// description, and the core kind it is a case of (nil for none). The client
-// packages use it for the kinds only they have.
-func NewKind(code, text string, coreKind *core.Kind) *Kind {
-	return &Kind{code: code, text: text, core: coreKind}
-}
-
-// Error returns the kind's short description ("unknown option").
-func (k *Kind) Error() string { return k.text }
-
-// Code returns a stable snake_case identifier ("unknown_option"), for
-// machine-readable output.
-func (k *Kind) Code() string { return k.code }
-
-// Unwrap returns the core kind this kind is a case of, or nil.
-func (k *Kind) Unwrap() error {
-	if k.core == nil {
-		return nil
-	}
-	return k.core
-}
+// NewKind returns a new error kind: [core.NewKind]. The client packages use
+// it for the kinds only they have.
+func NewKind(code, text string, coreKind *core.Kind) *Kind { return core.NewKind(code, text, coreKind) }
 
 // The kinds every client package shares.
 var (

@@ -6,11 +6,23 @@ import (
 	"unicode/utf8"
 )
 
-// Kind is the kind of a parse error: one sentinel per kind, matched with
-// errors.Is (errors.Is(err, core.ErrUnknownScheme)).
+// Kind is the kind of an error: one sentinel per kind, matched with
+// errors.Is (errors.Is(err, core.ErrUnknownScheme)). It is the one kind
+// type of the module: core declares the kinds of the grammar below, and
+// the packages built on core declare theirs with [NewKind] (a client's
+// "unknown option" is a case of [ErrInvalidParameter]).
 type Kind struct {
-	code string
-	text string
+	code   string
+	text   string
+	parent *Kind
+}
+
+// NewKind returns a new error kind with a stable snake_case code, a short
+// description, and the kind it is a case of (nil for none), which
+// errors.Is then matches as well. Declare kinds once, as package-level
+// sentinels.
+func NewKind(code, text string, parent *Kind) *Kind {
+	return &Kind{code: code, text: text, parent: parent}
 }
 
 // Error returns the kind's short description ("unknown scheme").
@@ -20,43 +32,52 @@ func (k *Kind) Error() string { return k.text }
 // ("unknown_scheme"), for machine-readable output.
 func (k *Kind) Code() string { return k.code }
 
+// Unwrap returns the kind k is a case of, or nil, so that errors.Is of an
+// error of kind k matches that kind too.
+func (k *Kind) Unwrap() error {
+	if k.parent == nil {
+		return nil
+	}
+	return k.parent
+}
+
 // The error kinds of docs/errors.md.
 var (
 	// ErrMalformed: the input is not scheme://... at all, or has an invalid
 	// percent-escape or invalid UTF-8.
-	ErrMalformed = &Kind{"malformed", "malformed URL"}
+	ErrMalformed = &Kind{code: "malformed", text: "malformed URL"}
 	// ErrUnknownScheme: the scheme is not in the scheme table.
-	ErrUnknownScheme = &Kind{"unknown_scheme", "unknown scheme"}
+	ErrUnknownScheme = &Kind{code: "unknown_scheme", text: "unknown scheme"}
 	// ErrInvalidHost: a host (or locmem/db/dummy/uwsgi name) is empty or has
 	// characters a host cannot have, or hosts are not allowed here.
-	ErrInvalidHost = &Kind{"invalid_host", "invalid host"}
+	ErrInvalidHost = &Kind{code: "invalid_host", text: "invalid host"}
 	// ErrInvalidPort: a port is not a number from 1 to 65535.
-	ErrInvalidPort = &Kind{"invalid_port", "invalid port"}
+	ErrInvalidPort = &Kind{code: "invalid_port", text: "invalid port"}
 	// ErrInvalidUserinfo: credentials where the scheme takes none, or
 	// credentials without a host; a password that is the redaction marker
 	// [Redacted]; a password holding a raw '/', '?' or '#' (an '@' follows
 	// the host part: write them %2F, %3F, %23).
-	ErrInvalidUserinfo = &Kind{"invalid_userinfo", "invalid userinfo"}
+	ErrInvalidUserinfo = &Kind{code: "invalid_userinfo", text: "invalid userinfo"}
 	// ErrInvalidPath: a path, socket, directory or redis db is wrong.
-	ErrInvalidPath = &Kind{"invalid_path", "invalid path"}
+	ErrInvalidPath = &Kind{code: "invalid_path", text: "invalid path"}
 	// ErrInvalidParameter: a query parameter is malformed or has a bad value.
-	ErrInvalidParameter = &Kind{"invalid_parameter", "invalid parameter"}
+	ErrInvalidParameter = &Kind{code: "invalid_parameter", text: "invalid parameter"}
 	// ErrDuplicateParameter: a parameter is given twice (names are
 	// case-insensitive; timeout and ttl are one parameter).
-	ErrDuplicateParameter = &Kind{"duplicate_parameter", "duplicate parameter"}
+	ErrDuplicateParameter = &Kind{code: "duplicate_parameter", text: "duplicate parameter"}
 	// ErrReservedParameter: backend, location or options as a parameter.
-	ErrReservedParameter = &Kind{"reserved_parameter", "reserved parameter"}
+	ErrReservedParameter = &Kind{code: "reserved_parameter", text: "reserved parameter"}
 	// ErrControlCharacter: a control character inside the URL.
-	ErrControlCharacter = &Kind{"control_character", "control character"}
+	ErrControlCharacter = &Kind{code: "control_character", text: "control character"}
 	// ErrFragment: a '#' fragment, usually an unescaped '#' in a password.
-	ErrFragment = &Kind{"fragment", "fragment"}
+	ErrFragment = &Kind{code: "fragment", text: "fragment"}
 	// ErrTooLong: the input is longer than [MaxLength].
-	ErrTooLong = &Kind{"too_long", "URL too long"}
+	ErrTooLong = &Kind{code: "too_long", text: "URL too long"}
 	// ErrNotSet: the environment variable is not set (strict variant).
-	ErrNotSet = &Kind{"not_set", "environment variable not set"}
+	ErrNotSet = &Kind{code: "not_set", text: "environment variable not set"}
 	// ErrNotExpressible: the config has no Django equivalent (sentinel,
 	// cluster).
-	ErrNotExpressible = &Kind{"not_expressible", "not expressible in Django"}
+	ErrNotExpressible = &Kind{code: "not_expressible", text: "not expressible in Django"}
 )
 
 // Kinds lists every error kind, for documentation and tests.

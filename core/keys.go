@@ -50,22 +50,28 @@ type Key struct {
 	Derived bool
 	// Secret is true for keys whose value is a credential.
 	Secret bool
+	// FromURL is true for the keys a URL always sets, given or not (the
+	// scheme and what it derives, the location, master and db): when
+	// sources are layered, a later source's URL replaces an earlier
+	// source's value of such a key even where the URL does not carry it.
+	// The other keys a later URL replaces only when it carries them.
+	FromURL bool
 	// Doc is a one-line description.
 	Doc string
 }
 
 var keys = []Key{
-	{Name: "scheme", Field: "Scheme", Type: KeyString, Doc: "URL scheme; selects the backend, TLS and topology"},
-	{Name: "backend", Field: "Backend", Type: KeyString, Derived: true, Doc: "cache family (derived from the scheme)"},
-	{Name: "tls", Field: "TLS", Type: KeyBool, Derived: true, Doc: "TLS (derived from the scheme)"},
-	{Name: "topology", Field: "Topology", Type: KeyString, Derived: true, Doc: "standalone, sentinel or cluster (derived from the scheme)"},
-	{Name: "master", Field: "Master", Type: KeyString, Doc: "sentinel master name"},
-	{Name: "hosts", Field: "Hosts", Type: KeyHosts, Location: true, Doc: "host:port addresses"},
-	{Name: "socket", Field: "Socket", Type: KeyString, Location: true, Doc: "unix socket path"},
-	{Name: "path", Field: "Path", Type: KeyString, Location: true, Doc: "file cache directory, or the locmem/db/dummy/uwsgi name"},
+	{Name: "scheme", Field: "Scheme", Type: KeyString, FromURL: true, Doc: "URL scheme; selects the backend, TLS and topology"},
+	{Name: "backend", Field: "Backend", Type: KeyString, Derived: true, FromURL: true, Doc: "cache family (derived from the scheme)"},
+	{Name: "tls", Field: "TLS", Type: KeyBool, Derived: true, FromURL: true, Doc: "TLS (derived from the scheme)"},
+	{Name: "topology", Field: "Topology", Type: KeyString, Derived: true, FromURL: true, Doc: "standalone, sentinel or cluster (derived from the scheme)"},
+	{Name: "master", Field: "Master", Type: KeyString, FromURL: true, Doc: "sentinel master name"},
+	{Name: "hosts", Field: "Hosts", Type: KeyHosts, Location: true, FromURL: true, Doc: "host:port addresses"},
+	{Name: "socket", Field: "Socket", Type: KeyString, Location: true, FromURL: true, Doc: "unix socket path"},
+	{Name: "path", Field: "Path", Type: KeyString, Location: true, FromURL: true, Doc: "file cache directory, or the locmem/db/dummy/uwsgi name"},
 	{Name: "username", Field: "Username", Type: KeyString, Doc: "user name"},
 	{Name: "password", Field: "Password", Type: KeyString, Secret: true, Doc: "password"},
-	{Name: "db", Field: "DB", Type: KeyInt, Doc: "redis database number"},
+	{Name: "db", Field: "DB", Type: KeyInt, FromURL: true, Doc: "redis database number"},
 	{Name: "ttl", Field: "TTL", Type: KeyTTL, Doc: "default expiry (Django TIMEOUT): seconds, a duration, or never"},
 	{Name: "key_prefix", Field: "KeyPrefix", Type: KeyString, Doc: "key prefix (Django KEY_PREFIX)"},
 	{Name: "version", Field: "Version", Type: KeyInt, Doc: "default key version (Django VERSION)"},

@@ -80,6 +80,7 @@ func DecodeTTL(path string, v any) (TTL, error) {
 }
 
 func decode(path string, v any, strict bool) (Config, error) {
+	v = basic(v)
 	if notSet(v) {
 		if strict {
 			return Config{}, keyError(path, ErrNotSet, "is not set; give a cache URL")
@@ -108,7 +109,7 @@ func decode(path string, v any, strict bool) (Config, error) {
 			return Config{}, keyError(join(path, e.name), ErrInvalidParameter, "unknown key "+quoteShort(e.raw)+inPath(path)+suggestKey(e.name))
 		}
 		if !notSet(e.val) {
-			vals[e.name] = e.val
+			vals[e.name] = basic(e.val)
 		}
 	}
 	// The base: the URL, else the default.
@@ -274,7 +275,7 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 				return keyError(kp, ErrInvalidParameter, "is "+typeName(raw)+"; give a list of host:port strings or one comma-separated string")
 			}
 			for i := 0; i < rv.Len(); i++ {
-				s, ok := rv.Index(i).Interface().(string)
+				s, ok := basic(rv.Index(i).Interface()).(string)
 				if !ok {
 					return keyError(fmt.Sprintf("%s[%d]", kp, i), ErrInvalidParameter, "is "+typeName(rv.Index(i).Interface())+"; a host is a string (quote it)")
 				}
@@ -306,7 +307,7 @@ func setKey(c *Config, k Key, kp string, raw any) error {
 			if kind, msg := reservedOption(e.name, c.Scheme); kind != nil {
 				return keyError(okp, kind, msg)
 			}
-			s, ok := optionText(e.val)
+			s, ok := optionText(basic(e.val))
 			if !ok {
 				return keyError(okp, ErrInvalidParameter, "is "+typeName(e.val)+"; an option value is a string, number, bool or duration")
 			}
@@ -442,6 +443,34 @@ func asMap(v any) (reflect.Value, bool) {
 	}
 	k := rv.Type().Key().Kind()
 	return rv, k == reflect.String || k == reflect.Interface
+}
+
+// NotSet reports whether a structured value v (a cache value, or the value
+// of one of its keys, as a configuration library loaded it) is not set: nil,
+// "", an empty list or an empty map. A value that is not set changes
+// nothing: it is as if the key were absent. A typed zero (0, false) is set.
+func NotSet(v any) bool { return notSet(basic(v)) }
+
+// basic returns v as its basic type when v is of a named string or bool
+// type (a configuration library's own kinds), so that such values mean
+// what a plain string or bool means. Integers are read by kind already;
+// other values are returned as they are.
+func basic(v any) any {
+	switch v.(type) {
+	case nil, string, bool:
+		return v
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Type().PkgPath() == "" {
+		return v
+	}
+	switch rv.Kind() {
+	case reflect.String:
+		return rv.String()
+	case reflect.Bool:
+		return rv.Bool()
+	}
+	return v
 }
 
 // notSet reports whether v is absent by rule 3: nil, "", an empty list or an

@@ -167,3 +167,38 @@ func TestKeysMatchTags(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeNamedKinds: values of a configuration library's own named
+// string and bool types (koanfprovider writes such values) mean what the
+// plain values mean, keys, hosts and options alike.
+func TestDecodeNamedKinds(t *testing.T) {
+	type str string
+	type flag bool
+	type num int
+	c, err := core.Decode("cache", map[string]any{
+		"url":     str("redis://a/1"),
+		"scheme":  str("rediss"),
+		"tls":     flag(true),
+		"db":      num(2),
+		"ttl":     str("60s"),
+		"hosts":   []any{str("b:6380"), str("c")},
+		"options": map[string]any{"pool_size": str("5"), "x": flag(false)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := core.Format(c), "rediss://b:6380,c/2?timeout=60&pool_size=5&x=false"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if c, err := core.Decode("cache", str("memcached://m")); err != nil || c.Backend != core.BackendMemcached {
+		t.Errorf("a named string URL: %v, %v", c, err)
+	}
+	for _, v := range []any{str(""), []any{}, (*int)(nil)} {
+		if !core.NotSet(v) {
+			t.Errorf("NotSet(%#v) = false", v)
+		}
+	}
+	if core.NotSet(num(0)) || core.NotSet(flag(false)) {
+		t.Error("a typed zero of a named type is not set")
+	}
+}

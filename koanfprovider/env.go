@@ -19,14 +19,19 @@ type EnvProvider struct {
 // [core.EnvURL] and [core.NamedEnvURLs]:
 //
 //   - By default Read parses CACHE_URL (opt.Env) into cache.* (opt.Prefix).
-//     An unset or empty variable means locmem:// (opt.Default), or, with
-//     opt.Strict, an error matching [core.ErrNotSet] whose message says
-//     "CACHE_URL environment variable is not set".
+//     An unset or empty variable contributes nothing, so an earlier
+//     source's cache stays as it is; with opt.Strict it is an error
+//     matching [core.ErrNotSet] whose message says "CACHE_URL environment
+//     variable is not set". The default (locmem://, opt.Default) is
+//     [Expand]'s, when no source sets the cache: load Expand after Env,
+//     even when Env is the only source.
 //   - With opt.Named, every <NAME>_CACHE_URL goes to caches.<name>.* (the
-//     name lower-cased) and CACHE_URL to caches.default.*; the default cache
-//     is always present, as in [core.NamedFromEnv]. Variables that are set
-//     but empty are skipped, and two variables naming one cache
-//     (FOO_CACHE_URL and foo_CACHE_URL) are an error.
+//     name lower-cased) and CACHE_URL to caches.default.*. An unset
+//     CACHE_URL contributes an empty caches.default, which keeps what an
+//     earlier source set there and otherwise makes Expand give the default,
+//     so the cache "default" is always present, as in [core.NamedFromEnv].
+//     Variables that are set but empty are skipped, and two variables
+//     naming one cache (FOO_CACHE_URL and foo_CACHE_URL) are an error.
 //   - Secrets from files: CACHE_URL_FILE (and <NAME>_CACHE_URL_FILE) names a
 //     file whose content, trimmed, is the URL; CACHE_PASSWORD[_FILE] (and
 //     <NAME>_CACHE_PASSWORD[_FILE]) gives the password of a URL that has
@@ -34,8 +39,9 @@ type EnvProvider struct {
 //     and a password variable, and a file that cannot be read are errors
 //     naming the variable (and the path), never the file's content.
 //
-// Each cache's keys include the URL as the url key. delim nests the prefix
-// as in koanf's own providers.
+// Each cache's keys are the URL as the url key, and beside it the keys
+// derived from it, so that k.Unmarshal works even without Expand. delim
+// nests the prefix as in koanf's own providers.
 func Env(delim string, opt Opt) *EnvProvider {
 	return &EnvProvider{delim: delim, opt: opt}
 }
@@ -51,14 +57,13 @@ func (p *EnvProvider) Read() (map[string]any, error) {
 	}
 	prefix := p.opt.prefix()
 	name := p.opt.env()
-	def := p.opt.defaultURL()
-	if p.opt.Strict {
-		def = ""
-	}
 	if !p.opt.Named {
 		vars := environ()
-		url, source, err := core.EnvURL(func(k string) string { return lookupEnv(vars, k) }, name, def)
+		url, source, err := core.EnvURL(func(k string) string { return lookupEnv(vars, k) }, name, "")
 		if err == nil && url == "" {
+			if !p.opt.Strict {
+				return map[string]any{}, nil // not set: changes nothing
+			}
 			err = &core.Error{Kind: core.ErrNotSet, Msg: name + " environment variable is not set"}
 		}
 		if err != nil {
@@ -70,10 +75,20 @@ func (p *EnvProvider) Read() (map[string]any, error) {
 		}
 		return nest(prefix, p.delim, m), nil
 	}
+	// Non-strict, the default cache's URL is a stand-in that marks it
+	// unset (EnvCache.Source is then "").
+	def := ""
+	if !p.opt.Strict {
+		def = core.DefaultURL
+	}
 	out := map[string]any{}
 	var key string
 	err := namedEnv(environ(), name, def, func(e core.EnvCache) error {
 		key = joinPath(p.delim, prefix, e.Name)
+		if e.Source == "" {
+			out[e.Name] = map[string]any{} // not set: Expand gives the default
+			return nil
+		}
 		m, err := load(orName(e.Source, e.Var), e.URL)
 		out[e.Name] = m
 		return err

@@ -25,12 +25,14 @@ func TestEnv(t *testing.T) {
 	}{
 		{"CACHE_URL", []string{"CACHE_URL=redis://:" + pw + "@cache/1?timeout=300", "OTHER=x"}, koanfprovider.Opt{},
 			"cache", redis, "redis://:" + pw + "@cache/1?timeout=300"},
-		{"unset is locmem://", []string{"OTHER=x"}, koanfprovider.Opt{}, "cache", locmem, "locmem://"},
-		{"empty is locmem://", []string{"CACHE_URL="}, koanfprovider.Opt{}, "cache", locmem, "locmem://"},
-		{"blank is locmem://", []string{"CACHE_URL= \t"}, koanfprovider.Opt{}, "cache", locmem, "locmem://"},
+		// Unset, Env contributes nothing (no url key); Expand, loaded after
+		// it, gives the default.
+		{"unset is locmem://", []string{"OTHER=x"}, koanfprovider.Opt{}, "cache", locmem, ""},
+		{"empty is locmem://", []string{"CACHE_URL="}, koanfprovider.Opt{}, "cache", locmem, ""},
+		{"blank is locmem://", []string{"CACHE_URL= \t"}, koanfprovider.Opt{}, "cache", locmem, ""},
 		{"value trimmed", []string{"CACHE_URL= locmem:// \n"}, koanfprovider.Opt{}, "cache", locmem, "locmem://"},
 		{"custom default", nil, koanfprovider.Opt{Default: "dummy://"}, "cache",
-			core.Config{Scheme: "dummy", Backend: core.BackendDummy}, "dummy://"},
+			core.Config{Scheme: "dummy", Backend: core.BackendDummy}, ""},
 		{"custom variable and prefix", []string{"CACHE_URL=dummy://", "REDIS_URL=redis://:" + pw + "@cache/1?timeout=300"},
 			koanfprovider.Opt{Env: "REDIS_URL", Prefix: "app.redis"}, "app.redis", redis, "redis://:" + pw + "@cache/1?timeout=300"},
 		{"last of a repeated variable", []string{"CACHE_URL=dummy://", "CACHE_URL=locmem://"}, koanfprovider.Opt{},
@@ -42,11 +44,23 @@ func TestEnv(t *testing.T) {
 			opt.EnvironFunc = environ(tt.env...)
 			k := koanf.New(".")
 			load(t, k, koanfprovider.Env(".", opt))
-			wantConfig(t, unmarshal(t, k, tt.prefix), tt.want)
 			if got := k.String(tt.prefix + ".url"); got != tt.wantURL {
 				t.Errorf("%s.url = %q, want %q", tt.prefix, got, tt.wantURL)
 			}
+			load(t, k, koanfprovider.Expand(k, opt))
+			wantConfig(t, unmarshal(t, k, tt.prefix), tt.want)
 		})
+	}
+}
+
+// TestEnvUnsetContributesNothing: an unset or empty CACHE_URL is not set,
+// so Env's Read is empty and an earlier source's cache stays as it was.
+func TestEnvUnsetContributesNothing(t *testing.T) {
+	for _, env := range [][]string{nil, {"CACHE_URL="}, {"CACHE_URL= "}} {
+		m, err := koanfprovider.Env(".", koanfprovider.Opt{EnvironFunc: environ(env...)}).Read()
+		if err != nil || len(m) != 0 {
+			t.Errorf("%q: Read = %v, %v; want nothing", env, m, err)
+		}
 	}
 }
 
@@ -68,7 +82,9 @@ func TestEnvErrors(t *testing.T) {
 		}
 	})
 	t.Run("bad default", func(t *testing.T) {
-		_, err := koanfprovider.Env(".", koanfprovider.Opt{Default: "nope://", EnvironFunc: environ()}).Read()
+		k := koanf.New(".")
+		load(t, k, koanfprovider.Env(".", koanfprovider.Opt{Default: "nope://", EnvironFunc: environ()}))
+		_, err := koanfprovider.Expand(k, koanfprovider.Opt{Default: "nope://"}).Read()
 		checkError(t, err, "cache", core.ErrUnknownScheme)
 	})
 }
@@ -137,6 +153,10 @@ func TestEnvNamedDefaults(t *testing.T) {
 	t.Run("default cache is locmem:// when CACHE_URL is unset", func(t *testing.T) {
 		k := koanf.New(".")
 		load(t, k, koanfprovider.Env(".", koanfprovider.Opt{Named: true, EnvironFunc: environ("X_CACHE_URL=dummy://")}))
+		if got := k.MapKeys("caches"); !reflect.DeepEqual(got, []string{"default", "x"}) {
+			t.Fatalf("caches = %v", got)
+		}
+		load(t, k, koanfprovider.Expand(k, koanfprovider.Opt{Named: true}))
 		wantConfig(t, unmarshal(t, k, "caches.default"), core.Config{Scheme: "locmem", Backend: core.BackendLocmem})
 		wantConfig(t, unmarshal(t, k, "caches.x"), core.Config{Scheme: "dummy", Backend: core.BackendDummy})
 	})

@@ -40,14 +40,18 @@ func ExampleProvider() {
 	// redis://:xxxxx@cache/1?timeout=300&key_prefix=app
 }
 
-// CACHE_URL to a core.Config. EnvironFunc stands in for the real
-// environment here; leave it nil to read os.Environ.
+// CACHE_URL to a core.Config: Env, then Expand (which gives the default
+// when CACHE_URL is unset). EnvironFunc stands in for the real environment
+// here; leave it nil to read os.Environ.
 func ExampleEnv() {
 	k := koanf.New(".")
 	opt := koanfprovider.Opt{EnvironFunc: func() []string {
 		return []string{"CACHE_URL=memcached://mc1:11211,mc2:11211?timeout=60"}
 	}}
 	if err := k.Load(koanfprovider.Env(".", opt), nil); err != nil {
+		log.Fatal(err)
+	}
+	if err := k.Load(koanfprovider.Expand(k, opt), nil); err != nil {
 		log.Fatal(err)
 	}
 	var cfg core.Config
@@ -60,8 +64,9 @@ func ExampleEnv() {
 	// memcached [mc1:11211 mc2:11211] 1m0s
 }
 
-// An unset CACHE_URL is locmem://, as in django-cache-url, unless Strict
-// is set.
+// An unset CACHE_URL contributes nothing; with no other source, Expand
+// gives locmem://, as django-cache-url does. With Strict, unset is an
+// error.
 func ExampleEnv_strict() {
 	unset := func() []string { return nil }
 
@@ -69,13 +74,18 @@ func ExampleEnv_strict() {
 	if err := k.Load(koanfprovider.Env(".", koanfprovider.Opt{EnvironFunc: unset}), nil); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(k.String("cache.url"), k.String("cache.backend"))
+	fmt.Println(k.Exists("cache"))
+	if err := k.Load(koanfprovider.Expand(k, koanfprovider.Opt{}), nil); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(k.String("cache.scheme"), k.String("cache.backend"))
 
 	err := k.Load(koanfprovider.Env(".", koanfprovider.Opt{Strict: true, EnvironFunc: unset}), nil)
 	fmt.Println(errors.Is(err, core.ErrNotSet))
 	fmt.Println(err)
 	// Output:
-	// locmem:// locmem
+	// false
+	// locmem locmem
 	// true
 	// koanfprovider: cache (not_set): cacheurl: CACHE_URL environment variable is not set
 }

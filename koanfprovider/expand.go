@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/cacheurl/cacheurl/core"
 )
@@ -23,26 +22,12 @@ type Koanf interface {
 }
 
 // ExpandProvider expands the cache values loaded into a koanf instance
-// into the structured keys of [core.Config]. Create it with [Expand], once
-// per koanf instance, and load it after every source.
+// into the structured keys of [core.Config]. Create it with [Expand]. It
+// holds no state of its own: a new one per Load and one reused give the
+// same results.
 type ExpandProvider struct {
 	k   Koanf
 	opt Opt
-
-	mu sync.Mutex
-	// caches holds, per cache key path, what the last expansion saw and
-	// emitted: the bookkeeping that makes layering and reloads work.
-	caches map[string]*layered
-}
-
-// layered is the state of one cache across expansions.
-type layered struct {
-	// given is the cache's value as the sources gave it, layer by layer: a
-	// map of url and keys (raw names), the keys an expansion derived from
-	// a URL left out.
-	given map[string]any
-	// emitted is the flat form of what the last expansion put into koanf.
-	emitted map[string]any
 }
 
 // Expand returns a koanf provider that turns the cache value under
@@ -53,35 +38,42 @@ type layered struct {
 // "caches". What a value means is decided by [core.Decode] (see
 // docs/structured.md): the same rules as viperhook and plain mapstructure.
 //
-// Load it after each source, reusing one provider:
+// Load it after each source:
 //
-//	x := koanfprovider.Expand(k, koanfprovider.Opt{})
 //	k.Load(file.Provider("config.yaml"), yaml.Parser())
-//	k.Load(x, nil)
-//	k.Load(env.Provider(...), nil)
-//	k.Load(x, nil)
+//	k.Load(koanfprovider.Expand(k, koanfprovider.Opt{}), nil)
+//	k.Load(koanfprovider.Env(".", koanfprovider.Opt{}), nil)
+//	k.Load(koanfprovider.Expand(k, koanfprovider.Opt{}), nil)
 //	k.Unmarshal("cache", &cfg)
 //
 // Layering follows koanf: sources merge key by key and a later source
-// wins. The provider remembers what it expanded, so it tells the keys a
-// source set from the keys an earlier expansion derived from a URL:
+// wins, its URL included. The result depends only on what the sources
+// hold now and their order — not on how many times Expand ran, nor on
+// whether the provider value is new or reused:
 //
 //   - A later source's url sets scheme, backend, tls, topology, master,
 //     hosts, socket, path and db, and the values the URL carries (?timeout=
 //     beats an earlier ttl key); keys set by earlier sources that it does
-//     not carry stay. What an earlier URL carried goes with that URL.
+//     not carry stay. The keys an earlier URL carried go with that URL.
 //   - A later source's key (cache.ttl: never) beats the URL's value.
-//   - Loading a changed source again (a reload) gives its new values.
-//     koanf keeps keys the source no longer has: to drop them, load every
-//     source into a new koanf instance.
+//   - A key that is null or "" changes nothing (but koanf's merge has
+//     already replaced the earlier value with it: see docs/koanf.md).
+//   - With no key set by any source, the cache is opt.Default (locmem://).
 //
-// Run once after all sources, it applies the rules to the merged value, as
-// viperhook does under viper. Expand replaces the cache's subtree in k (it
-// deletes it and loads the result), so keys differing only in case become
-// one and named caches get lower-case names. An error is an [*Error]
-// naming the key path; the subtree is then left as the sources loaded it.
+// Expand tells the keys a source set from the keys it derived from a URL by
+// the types of the values it writes (named string, int and bool types that
+// koanf reads as plain values), so the koanf instance holds all the state.
+// It writes the whole result in one koanf merge: a concurrent reader never
+// sees the cache missing. Keys it no longer has (the socket of an earlier
+// URL) are written as null; keys that differ from the canonical ones only
+// in case (TTL, a named cache Sessions) and options that are gone are
+// deleted first.
+//
+// Run once after all sources, it applies the rules to koanf's merged value,
+// as viperhook does under viper. An error is an [*Error] naming the key
+// path; k is then left as it was.
 func Expand(k Koanf, opt Opt) *ExpandProvider {
-	return &ExpandProvider{k: k, opt: opt, caches: map[string]*layered{}}
+	return &ExpandProvider{k: k, opt: opt}
 }
 
 // ReadBytes is not supported: it returns [ErrNotSupported].
@@ -90,61 +82,61 @@ func (p *ExpandProvider) ReadBytes() ([]byte, error) { return nil, ErrNotSupport
 // Read expands the cache values and returns the keys to merge as a nested
 // map. Errors are [*Error] values naming the key path.
 func (p *ExpandProvider) Read() (map[string]any, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	delim := p.k.Delim()
 	prefix := p.opt.prefix()
 	v := p.k.Get(prefix)
 	if !p.opt.Named {
-		st, m, err := p.expandOne(prefix, prefix, v)
+		r, err := p.expandOne(prefix, prefix, []rawValue{{name: prefix, v: v}})
 		if err != nil {
 			return nil, err
 		}
-		p.caches[prefix] = st
-		p.k.Delete(prefix)
-		return nest(prefix, delim, m), nil
+		r.deleteStale(p.k, prefix, delim)
+		return nest(prefix, delim, r.out), nil
 	}
 	groups, err := nameGroups(prefix, v)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]any, len(groups))
-	states := make(map[string]*layered, len(groups))
+	results := make([]expansion, 0, len(groups))
 	for _, g := range groups {
 		path := prefix + "." + g.name
-		val := g.vals[0]
-		if len(g.vals) > 1 {
-			if p.caches[path] == nil {
-				return nil, &Error{Key: path, Err: &core.Error{Kind: core.ErrDuplicateParameter, Key: path,
-					Msg: path + ": cache names " + strings.Join(g.raw, " and ") + " are one name (names are case-insensitive); give one"}}
-			}
-			val = mergeRaw(g.vals)
-		}
-		st, m, err := p.expandOne(path, joinPath(delim, prefix, g.name), val)
+		r, err := p.expandOne(path, joinPath(delim, prefix, g.name), g.vals)
 		if err != nil {
 			return nil, err
 		}
-		states[path] = st
-		out[g.name] = m
+		results = append(results, r)
+		out[g.name] = r.out
 	}
-	for path, st := range states {
-		p.caches[path] = st
+	// Nothing has changed in k until every cache expanded without error.
+	for i, g := range groups {
+		for _, rv := range g.vals {
+			if rv.name != g.name {
+				p.k.Delete(joinPath(delim, prefix, rv.name))
+			}
+		}
+		results[i].deleteStale(p.k, joinPath(delim, prefix, g.name), delim)
 	}
 	if len(out) == 0 {
 		return map[string]any{}, nil
 	}
-	p.k.Delete(prefix)
 	return nest(prefix, delim, out), nil
 }
 
-// group is the raw names of one cache name, and their values.
-type group struct {
+// rawValue is a cache value in koanf under one spelling of its name.
+type rawValue struct {
 	name string
-	raw  []string
-	vals []any
+	v    any
 }
 
-// nameGroups groups the named caches under prefix by lower-cased name.
+// group is the spellings of one cache name and their values.
+type group struct {
+	name string // lower-cased
+	vals []rawValue
+}
+
+// nameGroups groups the named caches under prefix by lower-cased name,
+// spellings in sort order.
 func nameGroups(prefix string, v any) ([]group, error) {
 	if v == nil {
 		return nil, nil
@@ -169,59 +161,103 @@ func nameGroups(prefix string, v any) ([]group, error) {
 			index[name] = i
 			out = append(out, group{name: name})
 		}
-		out[i].raw = append(out[i].raw, `"`+raw+`"`)
-		out[i].vals = append(out[i].vals, m[raw])
+		out[i].vals = append(out[i].vals, rawValue{raw, m[raw]})
 	}
 	return out, nil
 }
 
-// mergeRaw merges the values of one cache loaded under names differing in
-// case (an expanded "sessions" and a later source's "Sessions"): later
-// names in sort order, the raw ones, win.
-func mergeRaw(vals []any) any {
-	out := map[string]any{}
-	for i := len(vals) - 1; i >= 0; i-- {
-		if s, ok := vals[i].(string); ok {
-			vals[i] = map[string]any{URLKey: s}
+// expansion is the result of expanding one cache.
+type expansion struct {
+	// out is the nested map of keys to merge: typed values, null for keys
+	// that are gone.
+	out map[string]any
+	// stale are flat keys (relative to the cache) to delete before the
+	// merge: spellings that differ from the canonical key only in case,
+	// and options that are gone.
+	stale []string
+}
+
+// deleteStale deletes r's stale keys from k under the key path at.
+func (r expansion) deleteStale(k Koanf, at, delim string) {
+	for _, s := range r.stale {
+		parts := []string{at}
+		if name, ok := strings.CutPrefix(s, optionsKey); ok {
+			parts = append(parts, "options", name)
+		} else {
+			parts = append(parts, s)
 		}
-		if m, ok := stringMap(vals[i]); ok {
-			for k, v := range m {
-				out[k] = v
-			}
-		}
+		k.Delete(joinPath(delim, parts...))
 	}
-	return out
+}
+
+// entry is one flat key of a cache value in koanf.
+type entry struct {
+	key string // as spelled in koanf; options as "options.<name>"
+	val any
 }
 
 // expandOne expands the cache at key path path (spelled with koanf's
-// delimiter in kpath) whose value in k is v, given what the last expansion
-// of it saw.
-func (p *ExpandProvider) expandOne(path, kpath string, v any) (*layered, map[string]any, error) {
-	cur := flatten(v)
-	prev := p.caches[path]
-	given := map[string]any{}
-	layer := cur
-	if prev != nil {
-		for k, val := range prev.given {
-			given[k] = val
+// delimiter in kpath) whose value in koanf is vals (one per spelling of a
+// named cache's name; the spelling equal to the last part of path is the
+// canonical one).
+func (p *ExpandProvider) expandOne(path, kpath string, vals []rawValue) (expansion, error) {
+	// Sort the keys in koanf by origin: what earlier expansions kept, and
+	// the newest layer (what sources loaded since).
+	var (
+		all     []entry
+		kept    = map[string]any{}
+		layer   = map[string]any{}
+		unset   = map[string]any{}  // newest-layer keys that are null or "": checked, but change nothing
+		layerOf = map[string]bool{} // spellings of the name that hold a newest-layer value
+		str     any                 // the value, when it is a URL string
+	)
+	for _, rv := range vals {
+		if s, ok := rv.v.(string); ok {
+			str = s
 		}
-		layer = map[string]any{}
-		for k, val := range cur {
-			if old, ok := prev.emitted[k]; !ok || !reflect.DeepEqual(old, val) {
-				layer[k] = val
-			}
-		}
-		for k := range prev.emitted {
-			if _, ok := cur[k]; !ok {
-				deleteFold(given, k) // deleted from k since
+		for _, e := range flatten(rv.v) {
+			all = append(all, e)
+			switch originOf(e.val) {
+			case fromKept:
+				kept[strings.ToLower(e.key)] = plain(e.val)
+			case fromSource:
+				if core.NotSet(e.val) {
+					unset[e.key] = e.val
+					continue
+				}
+				layer[e.key] = e.val
+				layerOf[rv.name] = true
 			}
 		}
 	}
+	if len(layerOf) > 1 {
+		var names []string
+		for _, rv := range vals {
+			if layerOf[rv.name] {
+				names = append(names, `"`+rv.name+`"`)
+			}
+		}
+		return expansion{}, &Error{Key: kpath, Err: &core.Error{Kind: core.ErrDuplicateParameter, Key: path,
+			Msg: path + ": cache names " + strings.Join(names, " and ") + " are one name (names are case-insensitive); give one"}}
+	}
+	given := kept
 	applyLayer(given, layer)
 
-	value := unflatten(given)
-	if _, isString := v.(string); isString && len(given) == 1 {
-		value = v // a URL string at the cache's key: errors name that key
+	// Keys that are null or "" change nothing, but core still checks their
+	// names (an unknown key, two spellings of one key).
+	checked := given
+	if len(unset) > 0 {
+		checked = make(map[string]any, len(given)+len(unset))
+		for k, v := range unset {
+			checked[k] = v
+		}
+		for k, v := range given {
+			checked[k] = v
+		}
+	}
+	value := unflatten(checked)
+	if str != nil && len(vals) == 1 && len(given) == 1 && len(layer) == 1 {
+		value = str // a URL string at the cache's key: errors name that key
 	}
 	var (
 		c   core.Config
@@ -241,40 +277,83 @@ func (p *ExpandProvider) expandOne(path, kpath string, v any) (*layered, map[str
 		if errors.As(err, &ce) && strings.HasPrefix(ce.Key, path) {
 			key = kpath + strings.ReplaceAll(ce.Key[len(path):], ".", p.k.Delim())
 		}
-		return nil, nil, &Error{Key: key, Err: err}
+		return expansion{}, &Error{Key: key, Err: err}
 	}
-	out := keysOf(c)
-	if u, ok := lookupFold(cur, URLKey); ok {
-		out[URLKey] = u
-	}
-	return &layered{given: given, emitted: flatten(out)}, out, nil
+	return result(c, given, all), nil
 }
 
-// applyLayer applies the keys a source set since the last expansion on top
-// of given, the value the earlier layers gave.
+// result is the expansion of c: its keys, kept where a source set them
+// (given) and derived otherwise; null for the keys in koanf (all) that it
+// no longer has; the other spellings and the options that are gone, stale.
+func result(c core.Config, given map[string]any, all []entry) expansion {
+	set := make(map[string]bool, len(given))
+	for k := range given {
+		set[strings.ToLower(k)] = true
+	}
+	flat := configKeys(c, set)
+	out := make(map[string]any, len(flat)+2)
+	var options map[string]any
+	for k, v := range flat {
+		o := fromDerived
+		if set[k] || (strings.HasPrefix(k, optionsKey) && set["options"]) {
+			o = fromKept
+		}
+		if name, ok := strings.CutPrefix(k, optionsKey); ok {
+			if options == nil {
+				options = map[string]any{}
+			}
+			options[name] = tag(o, v)
+			continue
+		}
+		out[k] = tag(o, v)
+	}
+	if options != nil {
+		out["options"] = options
+	}
+	if u, ok := lookupFold(given, URLKey); ok {
+		if s, ok := u.(string); ok {
+			out[URLKey] = keptString(s)
+		}
+	}
+	var r expansion
+	for _, e := range all {
+		lk := strings.ToLower(e.key)
+		if name, ok := strings.CutPrefix(lk, optionsKey); ok {
+			if _, ok := options[name]; !ok || e.key[len(optionsKey):] != name {
+				r.stale = append(r.stale, e.key)
+			}
+			continue
+		}
+		if e.key != lk {
+			r.stale = append(r.stale, e.key) // TTL: ttl is written
+			continue
+		}
+		if _, ok := out[lk]; !ok && lk != "" {
+			out[lk] = (*gone)(nil)
+		}
+	}
+	sort.Strings(r.stale)
+	r.out = out
+	return r
+}
+
+// applyLayer applies the keys sources set since the last expansion (layer)
+// on top of given, the keys earlier sources set, by the rules of core's key
+// table ([core.Key]): a URL replaces the keys it always sets (FromURL) and
+// those it carries; scheme replaces the keys it derives (Derived); one
+// location key replaces all of them (Location); options merge one by one.
 func applyLayer(given, layer map[string]any) {
 	if u, ok := lookupFold(layer, URLKey); ok {
-		// The keys of the layer that only repeat what its URL says
-		// (EnvProvider and Provider load both) are derived, not set.
 		carried := map[string]any{}
 		if s, ok := u.(string); ok {
 			if c, err := core.Parse(s); err == nil {
-				carried = flatten(keysOf(c))
+				carried = configKeys(c, nil)
 			}
 		}
-		// Only a layer that repeats the derived keys (scheme and backend,
-		// which users do not write beside a URL) is such a provider's.
-		if same(layer, carried, "scheme") && same(layer, carried, "backend") {
-			for k, val := range layer {
-				if d, ok := carried[strings.ToLower(k)]; ok && reflect.DeepEqual(d, val) {
-					delete(layer, k)
-				}
-			}
-		}
-		// A new URL replaces the location and what it carries.
+		deleteFold(given, URLKey)
 		for k := range given {
 			lk := strings.ToLower(k)
-			if _, ok := carried[lk]; ok || isLocationUnit(lk) {
+			if _, ok := carried[lk]; ok || keyIs(lk, func(k core.Key) bool { return k.FromURL }) {
 				delete(given, k)
 			}
 		}
@@ -283,21 +362,17 @@ func applyLayer(given, layer map[string]any) {
 		lk := strings.ToLower(k)
 		switch {
 		case lk == "scheme":
-			for _, d := range []string{"backend", "tls", "topology"} {
-				deleteFold(given, d)
-			}
-		case lk == "hosts" || lk == "socket" || lk == "path":
-			for _, d := range []string{"hosts", "socket", "path"} {
-				deleteFold(given, d)
-			}
+			deleteKeys(given, func(k core.Key) bool { return k.Derived })
+		case keyIs(lk, func(k core.Key) bool { return k.Location }):
+			deleteKeys(given, func(k core.Key) bool { return k.Location })
 		}
 	}
 	for k := range layer {
 		deleteFold(given, k)
 		lk := strings.ToLower(k)
 		if lk == "options" {
-			deletePrefixFold(given, "options.")
-		} else if strings.HasPrefix(lk, "options.") {
+			deletePrefixFold(given, optionsKey)
+		} else if strings.HasPrefix(lk, optionsKey) {
 			deleteFold(given, "options")
 		}
 	}
@@ -306,10 +381,25 @@ func applyLayer(given, layer map[string]any) {
 	}
 }
 
-// same reports whether layer holds key with carried's value.
-func same(layer, carried map[string]any, key string) bool {
-	v, ok := lookupFold(layer, key)
-	return ok && reflect.DeepEqual(v, carried[key])
+// keyIs reports whether the key named lk is in core's key table and has
+// the property is.
+func keyIs(lk string, is func(core.Key) bool) bool {
+	for _, k := range core.Keys() {
+		if k.Name == lk {
+			return is(k)
+		}
+	}
+	return false
+}
+
+// deleteKeys deletes from m, in any case, the keys of core's key table that
+// have the property is.
+func deleteKeys(m map[string]any, is func(core.Key) bool) {
+	for _, k := range core.Keys() {
+		if is(k) {
+			deleteFold(m, k.Name)
+		}
+	}
 }
 
 func deletePrefixFold(m map[string]any, prefix string) {
@@ -320,38 +410,30 @@ func deletePrefixFold(m map[string]any, prefix string) {
 	}
 }
 
-// isLocationUnit reports whether a URL always sets the key lk.
-func isLocationUnit(lk string) bool {
-	switch lk {
-	case "url", "scheme", "backend", "tls", "topology", "master", "hosts", "socket", "path", "db":
-		return true
-	}
-	return false
-}
-
-// flatten turns a cache value into flat keys: the keys of the map, with
-// the options map's entries as "options.<name>". A string is {url: s}.
-func flatten(v any) map[string]any {
-	out := map[string]any{}
+// flatten turns a cache value into flat entries: the keys of the map, with
+// the options map's entries as "options.<name>". A string is the url key.
+// A value that is no map is the one entry "" (core.Decode says what is
+// wrong with it).
+func flatten(v any) []entry {
 	switch t := v.(type) {
 	case nil:
+		return nil
 	case string:
-		out[URLKey] = t
-	default:
-		m, ok := stringMap(v)
-		if !ok {
-			out[""] = v // not a cache value: core.Decode says so
-			break
-		}
-		for k, val := range m {
-			if o, ok := stringMap(val); ok && strings.EqualFold(k, "options") && len(o) > 0 {
-				for ok, ov := range o {
-					out[k+"."+ok] = ov
-				}
-				continue
+		return []entry{{URLKey, t}}
+	}
+	m, ok := stringMap(v)
+	if !ok {
+		return []entry{{"", v}}
+	}
+	out := make([]entry, 0, len(m))
+	for k, val := range m {
+		if o, ok := stringMap(val); ok && strings.EqualFold(k, "options") && len(o) > 0 {
+			for name, ov := range o {
+				out = append(out, entry{k + "." + name, ov})
 			}
-			out[k] = val
+			continue
 		}
+		out = append(out, entry{k, val})
 	}
 	return out
 }

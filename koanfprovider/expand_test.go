@@ -89,8 +89,8 @@ cache:
 			if got := k.String("cache.url"); got != url {
 				t.Errorf("cache.url changed to %q, want %q", got, url)
 			}
-			if got := k.Get("cache.ttl"); got != "60s" {
-				t.Errorf("cache.ttl = %#v, want \"60s\"", got)
+			if got := k.String("cache.ttl"); got != "60s" {
+				t.Errorf("cache.ttl = %q, want \"60s\"", got)
 			}
 		})
 	}

@@ -46,6 +46,18 @@ func wantConfig(t *testing.T, got, want core.Config) {
 	}
 }
 
+// asJSON is v as JSON (map keys sorted), for comparing what the providers
+// return with plain values: the providers' values are of named string, int
+// and bool types.
+func asJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // load loads p into k with a nil parser and fails the test on error.
 func load(t *testing.T, k *koanf.Koanf, p koanf.Provider) {
 	t.Helper()

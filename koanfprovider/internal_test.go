@@ -25,8 +25,9 @@ func configTags(t *testing.T) []string {
 	return tags
 }
 
-// TestKeysOfEveryField: keysOf emits every key of core.Config's koanf tags
-// for a config with every field set, each in its documented plain type.
+// TestKeysOfEveryField: derivedKeys emits every key of core.Config's koanf
+// tags for a config with every field set, each of the documented kind (a
+// string, int or bool kind, hosts a list of strings) and typed as derived.
 func TestKeysOfEveryField(t *testing.T) {
 	c := core.Config{
 		Scheme: "redis+sentinel", Backend: core.BackendRedis, TLS: true, Topology: core.Sentinel,
@@ -34,37 +35,38 @@ func TestKeysOfEveryField(t *testing.T) {
 		DB: 2, TTL: core.TTLSeconds(300), KeyPrefix: "k", Version: new(int), KeyFunction: "f",
 		MaxEntries: new(int), CullFrequency: new(int), Lib: "redis-cache", Options: map[string]string{"a": "b"},
 	}
-	m := keysOf(c)
+	m := derivedKeys(c)
 	var names []string
 	for name, v := range m {
 		names = append(names, name)
 		var ok bool
 		switch name {
 		case "tls":
-			_, ok = v.(bool)
+			_, ok = v.(derivedBool)
 		case "db", "version", "max_entries", "cull_frequency":
-			_, ok = v.(int)
+			_, ok = v.(derivedInt)
 		case "hosts":
-			_, ok = v.([]string)
+			h, isList := v.([]any)
+			ok = isList && len(h) == 1 && h[0] == derivedString("h:26379")
 		case "options":
-			_, ok = v.(map[string]any)
+			o, isMap := v.(map[string]any)
+			ok = isMap && o["a"] == derivedString("b")
 		default:
-			_, ok = v.(string)
+			_, ok = v.(derivedString)
 		}
 		if !ok {
-			t.Errorf("%s = %#v (%T): not the documented plain type", name, v, v)
+			t.Errorf("%s = %#v (%T): not the documented kind", name, v, v)
+		}
+		if name != "options" && originOf(v) != fromDerived {
+			t.Errorf("%s = %#v: origin %d, want derived", name, v, originOf(v))
 		}
 	}
 	sort.Strings(names)
 	if want := configTags(t); !reflect.DeepEqual(names, want) {
 		t.Errorf("keys = %v\nwant %v", names, want)
 	}
-	if m["ttl"] != "300s" {
+	if m["ttl"] != derivedString("300s") {
 		t.Errorf("ttl = %v, want 300s", m["ttl"])
-	}
-	m["hosts"].([]string)[0] = "changed"
-	if c.Hosts[0] != "h:26379" {
-		t.Error("keysOf shares the hosts slice with the config")
 	}
 }
 

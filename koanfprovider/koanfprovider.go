@@ -8,11 +8,14 @@
 //
 //   - [Provider] loads one URL string: k.Load(koanfprovider.Provider(url, ".", opt), nil).
 //   - [Env] loads CACHE_URL (or every <NAME>_CACHE_URL with [Opt.Named])
-//     from the environment, with django-cache-url's default of locmem://.
+//     from the environment; unset or empty, it contributes nothing.
 //   - [Expand] turns the cache value other providers (file, env, flags)
 //     have loaded — a URL, or url plus keys — into the structured keys,
 //     by the rules of docs/structured.md ([core.Decode]); loaded after
-//     every source, it layers them as koanf does (a later source wins).
+//     every source, it layers them as koanf does (a later source wins),
+//     and gives django-cache-url's default, locmem://, when no source sets
+//     the cache. The result depends only on what the sources hold and their
+//     order: the koanf instance holds all the state.
 //
 // The package satisfies koanf.Provider by shape and does not import koanf.
 //
@@ -24,15 +27,15 @@
 //	cache.url            the URL that was loaded (core.Config has no such field, so Unmarshal ignores it)
 //	cache.scheme         "redis"
 //	cache.backend        "redis"
-//	cache.tls            true (only when true)
+//	cache.tls            true (only when true, or set by a source)
 //	cache.topology       "standalone"
 //	cache.master         sentinel master name
-//	cache.hosts          []string{"cache:6379"}
+//	cache.hosts          ["cache:6379"], a list of strings
 //	cache.socket         "/run/redis.sock"
 //	cache.path           file directory or locmem/db/dummy/uwsgi name
 //	cache.username       string
 //	cache.password       string (the real password: the config must be usable)
-//	cache.db             int (only when not 0)
+//	cache.db             int (only when not 0, or set by a source)
 //	cache.ttl            "300s" or "never"
 //	cache.key_prefix     string
 //	cache.version        int
@@ -42,10 +45,12 @@
 //	cache.lib            "redis-cache" or "django-redis"
 //	cache.options.<name> string, one key per option
 //
-// Every value is a plain string, int, bool, []string or nested map, so any
-// koanf parser (yaml, json, toml) can marshal the result back, and koanf's
-// default Unmarshal decodes it into a core.Config with no custom decoder
-// configuration (ttl through [core.TTL]'s UnmarshalText).
+// Every value is of a named string, int or bool type (hosts a list of them)
+// that says whether a source set the key or a URL gave it; koanf's default
+// Unmarshal, its getters and its parsers (yaml, json, toml) read them as
+// plain values, so the result marshals back and decodes into a core.Config
+// with no custom decoder configuration (ttl through [core.TTL]'s
+// UnmarshalText). A key an expansion no longer has is null.
 //
 // The url key is an unknown key for core.Config. koanf's default Unmarshal
 // ignores unknown keys; with a custom DecoderConfig that sets ErrorUnused,
@@ -60,7 +65,6 @@ package koanfprovider
 
 import (
 	"errors"
-	"reflect"
 	"strings"
 
 	"github.com/cacheurl/cacheurl/core"
@@ -98,21 +102,23 @@ type Opt struct {
 	// (lower-cased) and <Env> itself is the cache "default".
 	Env string
 
-	// Default is the URL used when the variable (Env) is unset or empty, or
-	// (Expand) when the cache has no key set at all: "locmem://" by
-	// default, as django-cache-url's config() does. Ignored when Strict is
-	// set.
+	// Default is the URL Expand uses when no source sets the cache (no key
+	// set at all): "locmem://" by default, as django-cache-url's config()
+	// does. Env does not use it: an unset or empty variable contributes
+	// nothing, so that it does not replace an earlier source's cache.
+	// Ignored when Strict is set.
 	Default string
 
 	// Named makes Env read every <NAME>_CACHE_URL into caches.<name>.* and
 	// CACHE_URL into caches.default.* (the cache "default" is always
-	// present: Default, or an error with Strict), and makes Expand expand
-	// every caches.<name> (exactly the names there are).
+	// present: an unset CACHE_URL contributes an empty caches.default, which
+	// Expand turns into Default, or an error with Strict), and makes Expand
+	// expand every caches.<name> (exactly the names there are).
 	Named bool
 
-	// Strict makes an unset or empty variable (Env) or url key with no other
-	// keys beside it (Expand) an error matching [core.ErrNotSet] instead of
-	// falling back to Default.
+	// Strict makes an unset or empty variable (Env) or a cache with no key
+	// set at all (Expand) an error matching [core.ErrNotSet] instead of
+	// contributing nothing (Env) or falling back to Default (Expand).
 	Strict bool
 
 	// EnvironFunc returns the environment in the form of os.Environ (Env
@@ -136,13 +142,6 @@ func (o Opt) env() string {
 		return o.Env
 	}
 	return core.DefaultEnv
-}
-
-func (o Opt) defaultURL() string {
-	if o.Default != "" {
-		return o.Default
-	}
-	return core.DefaultURL
 }
 
 // Error is the error the providers' Read returns.
@@ -177,52 +176,6 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// keysOf returns the structured keys of c as a map of plain values, unset
-// values omitted: what the providers put under the prefix. The keys and
-// their types come from core's key table ([core.Keys]). The password is
-// included: the config must be usable.
-func keysOf(c core.Config) map[string]any {
-	m := map[string]any{}
-	rv := reflect.ValueOf(c)
-	for _, k := range core.Keys() {
-		f := rv.FieldByName(k.Field)
-		switch k.Type {
-		case core.KeyString:
-			if s := f.String(); s != "" || k.Name == "scheme" || k.Name == "backend" {
-				m[k.Name] = s
-			}
-		case core.KeyBool:
-			if f.Bool() {
-				m[k.Name] = true
-			}
-		case core.KeyInt:
-			switch {
-			case f.Kind() == reflect.Pointer && !f.IsNil():
-				m[k.Name] = int(f.Elem().Int())
-			case f.Kind() == reflect.Int && f.Int() != 0:
-				m[k.Name] = int(f.Int())
-			}
-		case core.KeyTTL:
-			if c.TTL.IsSet() {
-				m[k.Name] = c.TTL.String()
-			}
-		case core.KeyHosts:
-			if len(c.Hosts) > 0 {
-				m[k.Name] = append([]string(nil), c.Hosts...)
-			}
-		case core.KeyOptions:
-			if len(c.Options) > 0 {
-				o := make(map[string]any, len(c.Options))
-				for name, v := range c.Options {
-					o[name] = v
-				}
-				m[k.Name] = o
-			}
-		}
-	}
-	return m
-}
-
 // splitPath splits a key path at delim (not at all when delim is "").
 func splitPath(path, delim string) []string {
 	if delim == "" {
@@ -251,9 +204,14 @@ func nest(prefix, delim string, m map[string]any) map[string]any {
 	return out
 }
 
-// withURL returns the keys of c with the url key beside them.
+// withURL returns the keys of c, derived, with the URL url as the url
+// key: what Provider and Env load. The URL is a plain value, as if a
+// source had loaded only it, so that Expand reads it as the newest layer;
+// the keys beside it are typed as derived from it, so that koanf's
+// Unmarshal works without Expand and Expand does not take them for keys a
+// source set.
 func withURL(c core.Config, url string) map[string]any {
-	m := keysOf(c)
+	m := derivedKeys(c)
 	m[URLKey] = url
 	return m
 }

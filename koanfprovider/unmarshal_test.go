@@ -9,11 +9,13 @@ import (
 	"github.com/knadh/koanf/parsers/json"
 	"github.com/knadh/koanf/parsers/toml/v2"
 	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
 
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/koanfprovider"
+	"github.com/cacheurl/cacheurl/viperhook"
 )
 
 var parsers = []struct {
@@ -127,8 +129,8 @@ func TestUnmarshalNumberTTLNeedsExpand(t *testing.T) {
 		t.Errorf("Unmarshal of ttl: 60 without Expand = %v, want an error naming ttl", err)
 	}
 	load(t, k, koanfprovider.Expand(k, koanfprovider.Opt{}))
-	if got := k.Get("cache.ttl"); got != "60s" {
-		t.Errorf("cache.ttl = %#v, want \"60s\"", got)
+	if got := k.String("cache.ttl"); got != "60s" {
+		t.Errorf("cache.ttl = %q, want \"60s\"", got)
 	}
 	wantConfig(t, unmarshal(t, k, "cache"), core.Config{Scheme: "redis", Backend: core.BackendRedis,
 		Topology: core.Standalone, Hosts: []string{"h:6379"}, TTL: core.TTLSeconds(60)})
@@ -356,5 +358,56 @@ func TestNoPasswordInErrors(t *testing.T) {
 		} else if strings.Contains(err.Error(), pw) {
 			t.Errorf("%v: error contains the password: %v", keys, err)
 		}
+	}
+}
+
+// TestUnmarshalWithHookAfterExpand: the keys Expand writes (typed values,
+// null for keys that are gone) decode to the same config through koanf's
+// default Unmarshal and through UnmarshalWithConf with viperhook's hook.
+func TestUnmarshalWithHookAfterExpand(t *testing.T) {
+	k := koanf.New(".")
+	load(t, k, confmap.Provider(map[string]any{"cache.url": "redis:///run/r.sock?pool_size=3", "cache.db": 0}, "."))
+	load(t, k, koanfprovider.Expand(k, koanfprovider.Opt{}))
+	load(t, k, confmap.Provider(map[string]any{"cache.url": "rediss://:" + pw + "@h:6380/2?timeout=10"}, "."))
+	load(t, k, koanfprovider.Expand(k, koanfprovider.Opt{}))
+	want := unmarshal(t, k, "cache")
+	if got := core.Format(want); got != "rediss://:"+pw+"@h:6380/2?timeout=10" {
+		t.Fatalf("Unmarshal: %s", got)
+	}
+	var c core.Config
+	err := k.UnmarshalWithConf("cache", &c, koanf.UnmarshalConf{DecoderConfig: &mapstructure.DecoderConfig{
+		DecodeHook: viperhook.Hook(), Result: &c, WeaklyTypedInput: true, TagName: "koanf"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantConfig(t, c, want)
+}
+
+// TestMarshalRoundTripAfterLayers: after layers that leave keys gone (the
+// socket of an earlier URL, its options), k.Marshal writes a file that
+// loads again to the same config, with each parser.
+func TestMarshalRoundTripAfterLayers(t *testing.T) {
+	for _, p := range parsers {
+		t.Run(p.name, func(t *testing.T) {
+			k := koanf.New(".")
+			load(t, k, confmap.Provider(map[string]any{"cache.url": "redis:///run/r.sock?pool_size=3&password=" + pw, "cache.ttl": 60}, "."))
+			load(t, k, koanfprovider.Expand(k, koanfprovider.Opt{}))
+			load(t, k, confmap.Provider(map[string]any{"cache.url": "memcached://m1,m2:11212"}, "."))
+			load(t, k, koanfprovider.Expand(k, koanfprovider.Opt{}))
+			want := unmarshal(t, k, "cache")
+			if got := core.Format(want); got != "memcached://m1,m2:11212?timeout=60" {
+				t.Fatalf("layers: %s", got)
+			}
+			b, err := k.Marshal(p.parser)
+			if err != nil {
+				t.Fatalf("Marshal: %v", err)
+			}
+			k2 := koanf.New(".")
+			if err := k2.Load(file.Provider(writeFile(t, p.file, string(b))), p.parser); err != nil {
+				t.Fatalf("Load:\n%s\n%v", b, err)
+			}
+			load(t, k2, koanfprovider.Expand(k2, koanfprovider.Opt{}))
+			wantConfig(t, unmarshal(t, k2, "cache"), want)
+		})
 	}
 }

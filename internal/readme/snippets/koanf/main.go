@@ -1,14 +1,15 @@
 // Command app layers config.yaml, CACHE_URL and --cache.ttl as koanf does (a
-// later source wins key by key); with --watch it reloads config.yaml.
+// later source wins key by key); with --watch it loads them all again into
+// a new instance when config.yaml changes.
 package main
 
 import (
 	"fmt"
 	"log"
 	"os"
+	"sync/atomic"
 
 	"github.com/knadh/koanf/parsers/yaml"
-	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/providers/posflag"
 	"github.com/knadh/koanf/v2"
@@ -22,31 +23,44 @@ func main() {
 	log.SetFlags(0)
 	fs := pflag.NewFlagSet("app", pflag.ExitOnError)
 	fs.String("cache.ttl", "", "default expiry: seconds, 5m or never")
-	watch := fs.Bool("watch", false, "reload config.yaml when it changes")
+	watch := fs.Bool("watch", false, "reload when config.yaml changes")
 	_ = fs.Parse(os.Args[1:])
-	k := koanf.New(".")
-	expand := koanfprovider.Expand(k, koanfprovider.Opt{}) // one per koanf instance
-	load := func(source string, p koanf.Provider, pa koanf.Parser) {
-		var cfg core.Config
-		err := k.Load(p, pa)
-		if err == nil {
-			err = k.Load(expand, nil) // after every source
-		}
-		if err == nil {
-			err = k.Unmarshal("cache", &cfg)
-		}
-		if err != nil {
-			log.Fatal(err) // names the key (cache.url, cache.ttl), redacted
-		}
-		fmt.Printf("%-6s %v\n", source+":", cfg) // the password is redacted
-	}
 	f := file.Provider("config.yaml")
-	load("file", f, yaml.Parser())
-	envKeys := map[string]string{"CACHE_URL": "cache.url"}
-	load("env", env.Provider(".", env.Opt{TransformFunc: func(n, v string) (string, any) { return envKeys[n], v }}), nil)
-	load("flags", posflag.Provider(fs, ".", nil), nil) // nil: only the flags given
+	var current atomic.Pointer[core.Config] // what the handlers read
+	load := func() error {
+		k := koanf.New(".") // a new instance from every source, in order
+		for _, s := range []struct {
+			p  koanf.Provider
+			pa koanf.Parser
+		}{
+			{f, yaml.Parser()},
+			{koanfprovider.Env(".", koanfprovider.Opt{}), nil}, // CACHE_URL; unset or "" changes nothing
+			{posflag.Provider(fs, ".", nil), nil},              // nil: only the flags given
+		} {
+			if err := k.Load(s.p, s.pa); err != nil {
+				return err
+			}
+			if err := k.Load(koanfprovider.Expand(k, koanfprovider.Opt{}), nil); err != nil {
+				return err // names the key (cache.url, cache.ttl), redacted
+			}
+		}
+		var cfg core.Config
+		if err := k.Unmarshal("cache", &cfg); err != nil {
+			return err
+		}
+		current.Store(&cfg)
+		fmt.Println(current.Load()) // the password is redacted
+		return nil
+	}
+	if err := load(); err != nil {
+		log.Fatal(err)
+	}
 	if *watch {
-		_ = f.Watch(func(any, error) { load("reload", f, yaml.Parser()) })
+		_ = f.Watch(func(any, error) {
+			if err := load(); err != nil {
+				log.Print(err) // keep the last good config
+			}
+		})
 		select {}
 	}
 }
