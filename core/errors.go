@@ -165,7 +165,7 @@ const urlMarkerMsg = " is \"" + Redacted + "\", the redaction marker: this URL i
 // and credential options redacted from the echoed input.
 func (p *parser) error() error {
 	s := p.s
-	spans := secretSpans(s)
+	spans := secretSpans(s, guessPassword)
 	spans = mergeSpans(spans)
 	var b strings.Builder
 	last := 0

@@ -90,7 +90,7 @@ func (r *renderer) render(c core.Config) ([]byte, error) {
 			u = core.Format(c) // nothing to hide: no copy
 		}
 		r.buf.Reset()
-		r.buf.Write(core.AppendJSONString(r.buf.AvailableBuffer(), u))
+		r.buf.Write(appendJSONString(r.buf.AvailableBuffer(), u))
 		return r.buf.Bytes(), nil
 	default:
 		r.buf.Reset()
@@ -127,7 +127,7 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 	case nil:
 		return append(b, "null"...), true
 	case string:
-		return core.AppendJSONString(b, v), true
+		return appendJSONString(b, v), true
 	case int:
 		return strconv.AppendInt(b, int64(v), 10), true
 	case int64:
@@ -138,7 +138,7 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = core.AppendJSONString(b, s)
+			b = appendJSONString(b, s)
 		}
 		return append(b, ']'), true
 	case map[string]any:
@@ -153,7 +153,7 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = core.AppendJSONString(b, k)
+			b = appendJSONString(b, k)
 			b = append(b, ':')
 			if b, ok = appendJSONValue(b, v[k]); !ok {
 				return b, false
@@ -162,6 +162,24 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 		return append(b, '}'), true
 	}
 	return b, false
+}
+
+// appendJSONString appends s as encoding/json writes it without HTML
+// escaping; the common case, printable ASCII without '"' or '\\', is
+// copied without encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s) // a string always encodes
+			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // commonFlags are the flags parse and explain share.
@@ -422,11 +440,11 @@ func batchLine(out []byte, r *renderer, line []byte, jsonInput bool) ([]byte, bo
 		return appendErrorLine(out, echo(raw, err, r.show), errorKind(err), err.Error()), false
 	}
 	u := raw
-	if !r.show {
-		u = redactInput(raw, c)
+	if !r.show && hasSecrets(c) {
+		u = core.RedactText(raw)
 	}
 	out = append(out, `{"url":`...)
-	out = core.AppendJSONString(out, u)
+	out = appendJSONString(out, u)
 	out = append(out, `,"result":`...)
 	out = append(out, res...)
 	out = append(out, "}\n"...)
@@ -465,91 +483,13 @@ func appendErrorLine(out []byte, url *string, kind, msg string) []byte {
 	if url == nil {
 		out = append(out, "null"...)
 	} else {
-		out = core.AppendJSONString(out, *url)
+		out = appendJSONString(out, *url)
 	}
 	out = append(out, `,"error":{"kind":`...)
-	out = core.AppendJSONString(out, kind)
+	out = appendJSONString(out, kind)
 	out = append(out, `,"message":`...)
-	out = core.AppendJSONString(out, msg)
+	out = appendJSONString(out, msg)
 	return append(out, "}}\n"...)
-}
-
-// redactInput returns the input with the password and the values of
-// credential options replaced by xxxxx, leaving the rest as written. c is
-// the config the input parsed to, so only what is there is looked for.
-func redactInput(raw string, c core.Config) string {
-	hasCredOpt := false
-	for k := range c.Options {
-		if core.IsCredentialOption(k) {
-			hasCredOpt = true
-			break
-		}
-	}
-	if c.Password == "" && !hasCredOpt {
-		return raw
-	}
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return raw
-	}
-	head, rest := raw[:i+3], raw[i+3:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	auth, tail := rest[:end], rest[end:]
-	if c.Password != "" {
-		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
-			if user, pw, ok := strings.Cut(auth[:at], ":"); ok && pw != "" {
-				auth = user + ":" + core.Redacted + auth[at:]
-			}
-		}
-	}
-	if hasCredOpt {
-		if q := strings.IndexByte(tail, '?'); q >= 0 {
-			fields := strings.Split(tail[q+1:], "&")
-			for j, f := range fields {
-				name, value, ok := strings.Cut(f, "=")
-				if ok && value != "" && core.IsCredentialOption(strings.ToLower(formDecode(name))) {
-					fields[j] = name + "=" + core.Redacted
-				}
-			}
-			tail = tail[:q+1] + strings.Join(fields, "&")
-		}
-	}
-	return head + auth + tail
-}
-
-// formDecode decodes a query name ("+" is a space, %XX a byte), leaving
-// invalid escapes as they are.
-func formDecode(s string) string {
-	if !strings.ContainsAny(s, "+%") {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == '+':
-			b = append(b, ' ')
-		case s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			b = append(b, s[i])
-		}
-	}
-	return string(b)
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
 }
 
 // decodeJSONString decodes one JSON string (surrounding whitespace
