@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/djangoref"
@@ -51,25 +53,16 @@ func runExplain(e *env, args []string) int {
 
 // table writes aligned "key  value" lines; a value with several lines is
 // continued under the value column.
-type table struct {
-	rows [][2]string
-}
+type table struct{ tw *tabwriter.Writer }
 
-func (t *table) add(key, value string) { t.rows = append(t.rows, [2]string{key, value}) }
+func newTable(b *strings.Builder) table { return table{tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)} }
 
-func (t *table) write(b *strings.Builder, indent string) {
-	width := 0
-	for _, r := range t.rows {
-		width = max(width, len(r[0]))
-	}
-	for _, r := range t.rows {
-		for i, line := range strings.Split(r[1], "\n") {
-			key := r[0]
-			if i > 0 {
-				key = ""
-			}
-			fmt.Fprintf(b, "%s%-*s  %s\n", indent, width, key, line)
+func (t table) add(key, value string) {
+	for i, line := range strings.Split(value, "\n") {
+		if i > 0 {
+			key = ""
 		}
+		fmt.Fprintf(t.tw, "%s\t%s\n", key, line)
 	}
 }
 
@@ -86,7 +79,7 @@ func explain(b *strings.Builder, raw, source string, show bool) int {
 	}
 	s, _ := core.LookupScheme(c.Scheme)
 
-	var t table
+	t := newTable(b)
 	t.add("URL", core.Format(shown))
 	if source != "" {
 		t.add("from", "$"+source)
@@ -97,7 +90,7 @@ func explain(b *strings.Builder, raw, source string, show bool) int {
 		backend += ", " + string(c.Topology)
 	}
 	t.add("backend", backend)
-	describeLocation(&t, shown)
+	describeLocation(t, shown)
 	if c.Username != "" {
 		t.add("username", c.Username)
 	}
@@ -142,14 +135,14 @@ func explain(b *strings.Builder, raw, source string, show bool) int {
 	if len(c.Options) == 0 {
 		t.add("options", "none")
 	} else {
-		names := sortedKeys(shown.Options)
+		names := slices.Sorted(maps.Keys(shown.Options))
 		lines := make([]string, len(names))
 		for i, n := range names {
 			lines[i] = n + " = " + shown.Options[n]
 		}
 		t.add("options", strings.Join(lines, "\n"))
 	}
-	t.write(b, "")
+	t.tw.Flush()
 
 	view, viewErr := shown.Django()
 	b.WriteString("\nDjango CACHES entry:\n")
@@ -161,11 +154,11 @@ func explain(b *strings.Builder, raw, source string, show bool) int {
 		}
 		b.WriteString("  none: " + msg + "\n")
 	} else {
-		var dt table
+		dt := newTable(b)
 		for _, k := range djangoref.KeyOrder(view) {
-			dt.add(k, jsonText(view[k]))
+			dt.add("  "+k, string(appendJSONValue(nil, view[k])))
 		}
-		dt.write(b, "  ")
+		dt.tw.Flush()
 	}
 
 	warns := djangoref.Differences(raw, show)
@@ -178,7 +171,7 @@ func explain(b *strings.Builder, raw, source string, show bool) int {
 
 // describeLocation adds where the cache is: addresses, socket, directory or
 // name, and the redis db, master and TLS.
-func describeLocation(t *table, c core.Config) {
+func describeLocation(t table, c core.Config) {
 	switch c.Backend {
 	case core.BackendRedis:
 		switch c.Topology {
@@ -257,24 +250,6 @@ func hasPort(h string) bool {
 	return strings.Contains(h, ":")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// jsonText is a value of a Django view as compact JSON.
-func jsonText(v any) string {
-	b, ok := appendJSONValue(nil, v)
-	if !ok {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
 func writeWarnings(b *strings.Builder, warns []string) {
 	if len(warns) == 0 {
 		b.WriteString("\nWarnings: none\n")
@@ -299,10 +274,6 @@ func explainInvalid(b *strings.Builder, raw, source string, err error, show bool
 		b.WriteString(" in $" + source)
 	}
 	fmt.Fprintf(b, " (%s): %s\n", ce.Kind.Code(), ce.Msg)
-	if ce.Input != "" && ce.Kind != core.ErrTooLong {
-		for _, line := range strings.Split(safeCaret(ce), "\n") {
-			b.WriteString("    " + line + "\n")
-		}
-	}
+	writeCaret(b, ce)
 	writeWarnings(b, djangoref.Differences(raw, show))
 }

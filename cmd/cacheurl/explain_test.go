@@ -1,6 +1,8 @@
 package main
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -163,3 +165,5 @@ func TestExplainInvalid(t *testing.T) {
 		t.Errorf("output shows the password:\n%s", r.stdout)
 	}
 }
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
