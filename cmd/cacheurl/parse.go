@@ -350,17 +350,12 @@ func writeFailed(e *env, err error) int {
 // batchLine appends the output line for one input line to out and reports
 // whether it parsed.
 func batchLine(out []byte, r renderer, line []byte, jsonInput bool) ([]byte, bool) {
-	var raw string
+	raw := string(line)
 	if jsonInput {
-		var ok bool
-		if raw, ok = unquoteSimple(line); !ok {
-			var err error
-			if raw, err = decodeJSONString(line); err != nil {
-				return appendErrorLine(out, nil, "invalid_json", "cacheurl: the line is not a JSON string: "+err.Error()), false
-			}
+		var err error
+		if raw, err = decodeJSONString(line); err != nil {
+			return appendErrorLine(out, nil, "invalid_json", "cacheurl: the line is not a JSON string: "+err.Error()), false
 		}
-	} else {
-		raw = string(line)
 	}
 	c, err := core.Parse(raw)
 	if err == nil {
@@ -427,19 +422,4 @@ func decodeJSONString(b []byte) (string, error) {
 	var s string
 	err := json.Unmarshal(b, &s)
 	return s, err
-}
-
-// unquoteSimple decodes a JSON string without escapes or control
-// characters, the common case, without encoding/json.
-func unquoteSimple(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
-	}
-	b = b[1 : len(b)-1]
-	for _, c := range b {
-		if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
-			return "", false
-		}
-	}
-	return string(b), true
 }
