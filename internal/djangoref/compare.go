@@ -43,6 +43,8 @@ func Differences(raw string, reveal bool) []string {
 			w += fmt.Sprintf(": it does not know %s://, which cacheurl renders as its %s://", s.Name, s.DjangoScheme)
 		case c.Backend == core.BackendRedis && len(c.Hosts) > 1:
 			w += ": it cannot read several redis hosts; cacheurl's Django view gives LOCATION as a list (primary first, then replicas), which Django's RedisCache takes"
+		case c.Backend == core.BackendMemcached && len(c.Hosts) > 1 && strings.Contains(strings.Join(c.Hosts, ","), "["):
+			w += ": urllib checks the host list as one host, which an IPv6 address in it fails; cacheurl gives the hosts as written, joined with ;"
 		}
 		return []string{w}
 	}

@@ -18,6 +18,8 @@ func TestDifferences(t *testing.T) {
 			[]string{`django-cache-url 3.4.6 gives LOCATION "redis://:xxxxx@h:6379/2", cacheurl "redis://u:xxxxx@h:6379/2": it drops the username`}},
 		{"fix 2 IPv6", "redis://[::1]:6379/0",
 			[]string{`LOCATION "redis://::1:6379/0"`, "brackets"}},
+		{"fix 2 IPv6 in a memcached list", "memcached://h1,[::1]:11211",
+			[]string{"rejects this URL (ValueError: Invalid IPv6 URL): urllib checks the host list as one host"}},
 		{"fix 3 socket db", "redis:///run/redis-6379.sock/1",
 			[]string{`LOCATION "unix:///run/redis-6379.sock?db=6379", cacheurl "unix:///run/redis-6379.sock?db=1"`}},
 		{"fix 4 empty authority", "redis:///1",
