@@ -28,20 +28,7 @@ import (
 
 // FuzzDjangoReference checks the Django view of every URL core accepts
 // against referenceView.
-func FuzzDjangoReference(f *testing.F) {
-	for _, u := range vectorURLs(f) {
-		f.Add(u)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		if len(in) > maxFuzzInput {
-			t.Skip()
-		}
-		defer watchdog(in).Stop()
-		if msg := checkDjangoReference(in); msg != "" {
-			t.Fatal(msg)
-		}
-	})
-}
+func FuzzDjangoReference(f *testing.F) { fuzzText(f, checkDjangoReference) }
 
 // TestDjangoReferenceProperty runs the same check on the canonical URLs of
 // generated configs of every family.

@@ -636,6 +636,22 @@ func fields(c core.Config) string {
 // sentinel and cluster URLs, which give ErrNotExpressible; the view is
 // JSON-encodable; the view of c.Redact() does not show a secret.
 func FuzzDjango(f *testing.F) {
+	fuzzText(f, func(in string) string {
+		c, err := core.Parse(in)
+		if err != nil {
+			return ""
+		}
+		if msg := checkDjango(c); msg != "" {
+			return fmt.Sprintf("Parse(%q): %s", in, msg)
+		}
+		return ""
+	})
+}
+
+// fuzzText fuzzes check, seeded with the vector URLs, on inputs of up to
+// maxFuzzInput bytes, each under the watchdog; check returns what is wrong
+// with in, or "".
+func fuzzText(f *testing.F, check func(in string) string) {
 	for _, u := range vectorURLs(f) {
 		f.Add(u)
 	}
@@ -644,12 +660,8 @@ func FuzzDjango(f *testing.F) {
 			t.Skip()
 		}
 		defer watchdog(in).Stop()
-		c, err := core.Parse(in)
-		if err != nil {
-			return
-		}
-		if msg := checkDjango(c); msg != "" {
-			t.Fatalf("Parse(%q): %s", in, msg)
+		if msg := check(in); msg != "" {
+			t.Fatal(msg)
 		}
 	})
 }
