@@ -399,17 +399,14 @@ func errorKind(err error) string {
 // appendErrorLine appends {"url":...,"error":{"kind":...,"message":...}};
 // a nil url is written as null.
 func appendErrorLine(out []byte, url *string, kind, msg string) []byte {
-	out = append(out, `{"url":`...)
-	if url == nil {
-		out = append(out, "null"...)
-	} else {
-		out = appendJSONString(out, *url)
+	type errorJSON struct {
+		Kind    string `json:"kind"`
+		Message string `json:"message"`
 	}
-	out = append(out, `,"error":{"kind":`...)
-	out = appendJSONString(out, kind)
-	out = append(out, `,"message":`...)
-	out = appendJSONString(out, msg)
-	return append(out, "}}\n"...)
+	return append(appendEncoded(out, struct {
+		URL   *string   `json:"url"`
+		Error errorJSON `json:"error"`
+	}{url, errorJSON{kind, msg}}), '\n')
 }
 
 // decodeJSONString decodes one JSON string (surrounding whitespace
