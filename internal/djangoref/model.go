@@ -3,8 +3,10 @@
 // returns for a URL, or the exception it raises, with Django ≥ 4 and
 // Python ≥ 3.12's urllib.parse. It is checked against every reference output
 // recorded in core/testdata/vectors, and used by the cacheurl command's
-// explain and by the differential tests of the Django view. It shares no
-// logic with core's parser: core is used only to redact.
+// explain and by the differential tests of the Django view. The model
+// ([Parse], [ParseRedacted]) shares no logic with core, which it uses only
+// to redact; [Differences] compares it with core's Django view and says
+// which deliberate fix each difference comes from.
 //
 // It does not model urllib's NFKC check of non-ASCII netlocs.
 package djangoref
