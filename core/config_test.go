@@ -248,14 +248,21 @@ func TestKinds(t *testing.T) {
 }
 
 func TestCaret(t *testing.T) {
-	_, err := Parse("redis://h:6379/0?timeout=ab&x=1")
-	var pe *Error
-	if !errors.As(err, &pe) {
-		t.Fatal(err)
+	tests := []struct{ in, want string }{
+		{"redis://h:6379/0?timeout=ab&x=1", "redis://h:6379/0?timeout=ab&x=1\n                         ^^"},
+		// Control characters as control pictures, one column each.
+		{"redis://h\n/0?timeout=ab", "redis://h␊/0?timeout=ab\n         ^"},
+		{"locmem://é?timeout=\x7fx", "locmem://é?timeout=␡x\n                   ^"},
 	}
-	want := "redis://h:6379/0?timeout=ab&x=1\n                         ^^"
-	if got := pe.Caret(); got != want {
-		t.Errorf("Caret:\n%s\nwant\n%s", got, want)
+	for _, tt := range tests {
+		_, err := Parse(tt.in)
+		var pe *Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("Parse(%q): %v", tt.in, err)
+		}
+		if got := pe.Caret(); got != tt.want {
+			t.Errorf("Caret of %q:\n%s\nwant\n%s", tt.in, got, tt.want)
+		}
 	}
 }
 

@@ -125,29 +125,31 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Kind }
 
 // Caret returns two lines: the redacted input and a line with carets under
-// the offending part.
+// the offending part. ASCII control characters in the input are shown as
+// their Unicode control pictures (␀, ␉, ␊, ... ␡) and invalid UTF-8 as U+FFFD, one
+// character each, so that a terminal shows them and the carets stay
+// aligned.
 func (e *Error) Caret() string {
-	off := e.Offset
-	if off > len(e.Input) {
-		off = len(e.Input)
-	}
-	n := e.Length
-	if n < 1 {
-		n = 1
-	}
-	// Columns count runes, so the caret sits under the right character.
-	col := len([]rune(e.Input[:off]))
-	end := off + e.Length
-	if end > len(e.Input) {
-		end = len(e.Input)
-	}
-	if e.Length > 0 {
-		n = len([]rune(e.Input[off:end]))
-		if n < 1 {
-			n = 1
+	off := min(max(e.Offset, 0), len(e.Input))
+	end := min(max(off+e.Length, off), len(e.Input))
+	// Columns count characters, so the caret sits under the right one.
+	col := utf8.RuneCountInString(e.Input[:off])
+	n := max(utf8.RuneCountInString(e.Input[off:end]), 1)
+	return printable(e.Input) + "\n" + strings.Repeat(" ", col) + strings.Repeat("^", n)
+}
+
+// printable returns s with ASCII control characters as control pictures
+// and invalid UTF-8 as U+FFFD, rune for rune.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20:
+			return 0x2400 + r
+		case r == 0x7f:
+			return '\u2421'
 		}
-	}
-	return e.Input + "\n" + strings.Repeat(" ", col) + strings.Repeat("^", n)
+		return r
+	}, s)
 }
 
 func newError(kind *Kind, input string, off, length int, msg string) *Error {
@@ -186,7 +188,7 @@ const urlMarkerMsg = " is \"" + Redacted + "\", the redaction marker: this URL i
 // and credential options redacted from the echoed input.
 func (p *parser) error() error {
 	s := p.s
-	spans := secretSpans(s)
+	spans := secretSpans(s, guessPassword)
 	spans = mergeSpans(spans)
 	var b strings.Builder
 	last := 0

@@ -21,9 +21,9 @@ func (c *Config) appendJSON(b []byte, reveal bool) []byte {
 		hide = hideUserinfo
 	}
 	b = append(b, `{"scheme":`...)
-	b = AppendJSONString(b, hide(c.Scheme))
+	b = appendJSONString(b, hide(c.Scheme))
 	b = append(b, `,"backend":`...)
-	b = AppendJSONString(b, string(c.Backend))
+	b = appendJSONString(b, string(c.Backend))
 	if c.TLS {
 		b = append(b, `,"tls":true`...)
 	}
@@ -35,7 +35,7 @@ func (c *Config) appendJSON(b []byte, reveal bool) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendJSONString(b, hide(h))
+			b = appendJSONString(b, hide(h))
 		}
 		b = append(b, ']')
 	}
@@ -79,10 +79,10 @@ func (c *Config) appendJSON(b []byte, reveal bool) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendJSONString(b, k)
+			b = appendJSONString(b, k)
 			b = append(b, ':')
 			if v := c.Options[k]; reveal || !secretOption(k) {
-				b = AppendJSONString(b, v)
+				b = appendJSONString(b, v)
 			} else {
 				b = append(b, `"`+Redacted+`"`...)
 			}
@@ -104,7 +104,7 @@ func appendField(b []byte, key, v string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, key...)
 	b = append(b, '"', ':')
-	return AppendJSONString(b, v)
+	return appendJSONString(b, v)
 }
 
 func appendIntField(b []byte, key string, v *int) []byte {
@@ -117,11 +117,10 @@ func appendIntField(b []byte, key string, v *int) []byte {
 	return strconv.AppendInt(b, int64(*v), 10)
 }
 
-// AppendJSONString appends s as a JSON string exactly as encoding/json
+// appendJSONString appends s as a JSON string exactly as encoding/json
 // writes it with HTML escaping off (invalid UTF-8 becomes U+FFFD; U+2028 and
-// U+2029 are escaped): the string encoder of [Config.AppendJSON], for tools
-// that write JSON lines around configs, as the cacheurl command does.
-func AppendJSONString(b []byte, s string) []byte {
+// U+2029 are escaped): the string encoder of [Config.AppendJSON].
+func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0

@@ -82,8 +82,8 @@ func TestAppendJSONString(t *testing.T) {
 		if err := enc.Encode(s); err != nil {
 			t.Fatal(err)
 		}
-		if got := string(AppendJSONString(nil, s)); got != strings.TrimSuffix(want.String(), "\n") {
-			t.Errorf("AppendJSONString(%q) = %s, want %s", s, got, want.String())
+		if got := string(appendJSONString(nil, s)); got != strings.TrimSuffix(want.String(), "\n") {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want.String())
 		}
 	}
 }

@@ -5,7 +5,7 @@ import "strings"
 func (p *parser) file(c *Config, head string, off int) bool {
 	dir, bad, why := p.unescape(head, false)
 	if bad >= 0 {
-		for _, sp := range secretSpans(p.s) {
+		for _, sp := range secretSpans(p.s, guessPassword) {
 			if off+bad >= sp.start && off+bad < sp.end {
 				// file://user:p%0Ass@host/dir: what looks like a password
 				// is part of the directory; do not quote it.

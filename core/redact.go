@@ -2,6 +2,8 @@ package core
 
 import (
 	"log/slog"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -25,12 +27,92 @@ func mergeSpans(spans []span) []span {
 	return merged
 }
 
+// RedactText returns text with every secret it shows replaced by
+// [Redacted], the rest as written. It is the one function for text that
+// may hold a secret: an input echoed back, valid or not, a message, an
+// error's text. The secrets are:
+//
+//   - in a URL that [Parse] accepts: the password and the values of the
+//     credential parameters ([IsCredentialOption]), as written;
+//   - in any other text: the likely password of a URL in it, from the first
+//     ':' after "://" to the '@' that ends the authority, or to the last '@'
+//     of the text when an '@' follows the authority (a password holding a
+//     raw '/', '?' or '#'); and the value of every name=value field after a
+//     '?' or '&' whose name is a credential parameter;
+//   - wherever they occur, the secrets of each config in known, as given and
+//     percent-encoded as [Format] writes them: the password, the values
+//     [Config.Redact] hides, and userinfo pasted into the scheme or a host.
+//     This covers text a server or a library wrote about the config. A
+//     secret of one or two bytes is replaced too, which may mangle the text:
+//     a caller that wants readable text withholds it instead.
+func RedactText(text string, known ...Config) string {
+	if c, err := Parse(text); err == nil {
+		pw := noPassword
+		if c.Password != "" {
+			pw = authorityPassword
+		}
+		text = redactSpans(text, secretSpans(text, pw))
+	} else {
+		text = redactSecrets(text)
+	}
+	var secrets []string
+	for _, c := range known {
+		secrets = appendSecrets(secrets, c)
+	}
+	if len(secrets) == 0 {
+		return text
+	}
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
+	args := make([]string, 0, 2*len(secrets))
+	for _, s := range secrets {
+		args = append(args, s, Redacted)
+	}
+	return strings.NewReplacer(args...).Replace(text)
+}
+
+// appendSecrets appends the secrets of c that RedactText looks for, each as
+// given and percent-encoded for the userinfo and the query.
+func appendSecrets(out []string, c Config) []string {
+	add := func(s string) {
+		if s == "" {
+			return
+		}
+		for _, v := range []string{s, djangoEscape(s, encUserinfo), djangoEscape(s, encQuery)} {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	add(c.Password)
+	for k, v := range c.Options {
+		if secretOption(k) {
+			add(v)
+		}
+	}
+	for _, s := range append([]string{c.Scheme}, c.Hosts...) {
+		if at := strings.LastIndexByte(s, '@'); at >= 0 {
+			if i := strings.Index(s[:at], "://"); i >= 0 {
+				s = s[i+3:]
+				at -= i + 3
+			}
+			add(s[:at])
+		}
+	}
+	return out
+}
+
 // redactSecrets returns s with every secret secretSpans finds replaced by
 // [Redacted], for echoing text that may not parse.
-func redactSecrets(s string) string {
+func redactSecrets(s string) string { return redactSpans(s, secretSpans(s, guessPassword)) }
+
+// redactSpans returns s with the spans replaced by [Redacted].
+func redactSpans(s string, spans []span) string {
+	if len(spans) == 0 {
+		return s
+	}
 	var b strings.Builder
 	last := 0
-	for _, sp := range mergeSpans(secretSpans(s)) {
+	for _, sp := range mergeSpans(spans) {
 		b.WriteString(s[last:sp.start])
 		b.WriteString(Redacted)
 		last = sp.end
@@ -39,13 +121,22 @@ func redactSecrets(s string) string {
 	return b.String()
 }
 
+// Where secretSpans looks for a password.
+const (
+	guessPassword     = iota // an input that may not parse: see secretSpans
+	authorityPassword        // an input that parses with a password
+	noPassword               // an input that parses without a password
+)
+
 // secretSpans finds the secrets of an input, whether or not it parses, so
 // that error messages can redact them: the password of the authority, and
-// the values of credential parameters. When an '@' follows the authority (in
-// the path or the query), or the authority has no '@' but the input has one, the password likely holds an unescaped
-// '/', '?' or '#': then the secret is the text between the first ':' after
-// "://" and the last '@' of the input.
-func secretSpans(s string) []span {
+// the values of credential parameters. With guessPassword, when an '@'
+// follows the authority (in the path or the query), or the authority has no
+// '@' but the input has one, the password likely holds an unescaped '/',
+// '?' or '#': then the secret is the text between the first ':' after "://"
+// and the last '@' of the input.
+func secretSpans(s string, pw int) []span {
+	guess := pw == guessPassword
 	var spans []span
 	start := 0
 	if i := strings.Index(s, "://"); i >= 0 {
@@ -56,7 +147,7 @@ func secretSpans(s string) []span {
 		head = head[:i]
 	}
 	authority, _ := splitHead(head)
-	if start > 0 && atAfterAuthority(s, start) {
+	if guess && start > 0 && atAfterAuthority(s, start) {
 		// Maybe a raw '/', '?' or '#' in the userinfo: the whole stretch to
 		// the last '@' may be password. (Wider than delimiterInUserinfo:
 		// an '@' in a query value, say key_prefix=me@corp, also counts, as
@@ -64,11 +155,11 @@ func secretSpans(s string) []span {
 		if sp := delimiterSpan(s, start); sp.end > sp.start {
 			spans = append(spans, sp)
 		}
-	} else if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+	} else if at := strings.LastIndexByte(authority, '@'); at >= 0 && pw != noPassword {
 		if colon := strings.IndexByte(authority[:at], ':'); colon >= 0 {
 			spans = append(spans, span{start + colon + 1, start + at})
 		}
-	} else if at := strings.LastIndexByte(s, '@'); at > start {
+	} else if at := strings.LastIndexByte(s, '@'); guess && at > start {
 		if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
 			spans = append(spans, span{start + colon + 1, at})
 		}

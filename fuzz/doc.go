@@ -13,6 +13,11 @@
 //     the reference vectors in core/testdata/vectors and from the committed
 //     corpus in testdata/fuzz/FuzzParse; testdata/fuzz/*/regress-* are
 //     inputs that failed once, kept as regression seeds.
+//   - djangoref_test.go: FuzzDjangoReference and TestDjangoReferenceProperty,
+//     the differential test of the Django view: for every URL core accepts,
+//     it equals what django-cache-url returns (the model in
+//     internal/djangoref) but for the deliberate fixes of docs/django.md,
+//     which an oracle of its own applies to the input and the output.
 //   - leak_test.go: FuzzLeak, the independent leak oracle: its input is the
 //     parts of a URL, so the password is known by construction, and no
 //     surface (errors, printed forms, slog, JSON, koanf and viper errors)

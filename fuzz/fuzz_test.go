@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/vectors"
@@ -385,10 +386,13 @@ func checkError(err error, secret string, kinds ...*core.Kind) string {
 	if e.Offset < 0 || e.Length < 0 || e.Offset+e.Length > len(e.Input) {
 		return fmt.Sprintf("Offset %d / Length %d are outside Input %q (%d bytes)", e.Offset, e.Length, e.Input, len(e.Input))
 	}
-	// Caret() is Input and a line of spaces and carets under the bad part.
+	// Caret() is Input, printable and one character for each of Input's,
+	// and a line of spaces and carets under the bad part.
 	caret := e.Caret()
-	if line, ok := strings.CutPrefix(caret, e.Input+"\n"); !ok || strings.Trim(line, " ^") != "" || !strings.Contains(line, "^") {
-		return fmt.Sprintf("Caret() = %q, want Input, a newline and a caret line", caret)
+	input, line, _ := strings.Cut(caret, "\n")
+	if utf8.RuneCountInString(input) != utf8.RuneCountInString(e.Input) || strings.ContainsFunc(input, func(r rune) bool { return r < 0x20 || r == 0x7f }) ||
+		strings.Trim(line, " ^") != "" || !strings.Contains(line, "^") {
+		return fmt.Sprintf("Caret() = %q, want Input as printable characters, a newline and a caret line", caret)
 	}
 	if secret != "" {
 		for what, s := range map[string]string{"Error()": err.Error(), "Input": e.Input} {
@@ -632,6 +636,22 @@ func fields(c core.Config) string {
 // sentinel and cluster URLs, which give ErrNotExpressible; the view is
 // JSON-encodable; the view of c.Redact() does not show a secret.
 func FuzzDjango(f *testing.F) {
+	fuzzText(f, func(in string) string {
+		c, err := core.Parse(in)
+		if err != nil {
+			return ""
+		}
+		if msg := checkDjango(c); msg != "" {
+			return fmt.Sprintf("Parse(%q): %s", in, msg)
+		}
+		return ""
+	})
+}
+
+// fuzzText fuzzes check, seeded with the vector URLs, on inputs of up to
+// maxFuzzInput bytes, each under the watchdog; check returns what is wrong
+// with in, or "".
+func fuzzText(f *testing.F, check func(in string) string) {
 	for _, u := range vectorURLs(f) {
 		f.Add(u)
 	}
@@ -640,12 +660,8 @@ func FuzzDjango(f *testing.F) {
 			t.Skip()
 		}
 		defer watchdog(in).Stop()
-		c, err := core.Parse(in)
-		if err != nil {
-			return
-		}
-		if msg := checkDjango(c); msg != "" {
-			t.Fatalf("Parse(%q): %s", in, msg)
+		if msg := check(in); msg != "" {
+			t.Fatal(msg)
 		}
 	})
 }

@@ -197,10 +197,10 @@ var noTime = &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr
 }}
 
 // leakSurfaces is every form that can leave the process by accident, for
-// the URL u: errors of Parse, Normalize, koanf and viper, and the printed
-// forms of an accepted config.
+// the URL u: core.RedactText of it, errors of Parse, Normalize, koanf and
+// viper, and the printed forms of an accepted config.
 func leakSurfaces(u string) map[string]string {
-	out := map[string]string{}
+	out := map[string]string{"RedactText": core.RedactText(u)}
 	c, err := core.Parse(u)
 	if err != nil {
 		out["Parse error"] = err.Error()

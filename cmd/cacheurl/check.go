@@ -180,7 +180,7 @@ func writeCheckJSON(e *env, o checkOutcome) int {
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(o.status), 10)
 	b = append(b, `,"target":`...)
-	b = core.AppendJSONString(b, o.target)
+	b = appendJSONString(b, o.target)
 	b = append(b, `,"source":`...)
 	b = jsonStringOrNull(b, o.source)
 	b = append(b, `,"backend":`...)
@@ -200,9 +200,9 @@ func writeCheckJSON(e *env, o checkOutcome) int {
 		}
 	}
 	b = append(b, `,"kind":`...)
-	b = core.AppendJSONString(b, kind)
+	b = appendJSONString(b, kind)
 	b = append(b, `,"message":`...)
-	b = core.AppendJSONString(b, msg)
+	b = appendJSONString(b, msg)
 	ok := o.err == nil
 	b = append(b, `,"server":`...)
 	b = jsonStringOrNull(b, pick(ok, o.res.Server))
@@ -236,7 +236,7 @@ func jsonStringOrNull(b []byte, s string) []byte {
 	if s == "" {
 		return append(b, "null"...)
 	}
-	return core.AppendJSONString(b, s)
+	return appendJSONString(b, s)
 }
 
 // jsonMillis writes d in milliseconds with microsecond precision, or null.

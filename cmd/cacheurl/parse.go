@@ -43,64 +43,33 @@ const maxLine = 64 << 10
 type renderer struct {
 	format string
 	show   bool // --show-secrets
-	buf    bytes.Buffer
-	enc    *json.Encoder
 }
 
-func newRenderer(format string, show bool) *renderer {
-	r := &renderer{format: format, show: show}
-	r.enc = json.NewEncoder(&r.buf)
-	r.enc.SetEscapeHTML(false)
-	return r
-}
-
-// render returns the compact JSON value of c in r's format. The result is
-// valid until the next call. The json and url formats are core's default
-// (redacted) forms, or with --show-secrets those of core.Reveal, the one
-// lossless opt-in; the Django view is rendered from c.Redact() unless
-// --show-secrets is given.
-func (r *renderer) render(c core.Config) ([]byte, error) {
-	switch r.format {
-	case formatDjango:
+// appendTo appends the compact JSON value of c in r's format to b. The json
+// and url formats are core's default (redacted) forms, or with
+// --show-secrets those of core.Reveal, the one lossless opt-in; the Django
+// view is rendered from c.Redact() unless --show-secrets is given.
+func (r renderer) appendTo(b []byte, c core.Config) ([]byte, error) {
+	switch {
+	case r.format == formatDjango:
 		if !r.show && hasSecrets(c) {
 			c = c.Redact()
 		}
 		view, err := c.Django()
 		if err != nil {
-			return nil, err
+			return b, err
 		}
-		r.buf.Reset()
-		b, ok := appendJSONValue(r.buf.AvailableBuffer(), view)
-		if !ok {
-			if err := r.enc.Encode(view); err != nil {
-				return nil, err
-			}
-			return bytes.TrimSuffix(r.buf.Bytes(), []byte("\n")), nil
-		}
-		r.buf.Write(b)
-		return r.buf.Bytes(), nil
-	case formatURL:
-		var u string
-		switch {
-		case r.show:
-			u = core.Reveal(c).String()
-		case hasSecrets(c):
-			u = c.Redacted()
-		default:
-			u = core.Format(c) // nothing to hide: no copy
-		}
-		r.buf.Reset()
-		r.buf.Write(core.AppendJSONString(r.buf.AvailableBuffer(), u))
-		return r.buf.Bytes(), nil
-	default:
-		r.buf.Reset()
-		if r.show {
-			r.buf.Write(core.Reveal(c).AppendJSON(r.buf.AvailableBuffer()))
-		} else {
-			r.buf.Write(c.AppendJSON(r.buf.AvailableBuffer()))
-		}
-		return r.buf.Bytes(), nil
+		return appendJSONValue(b, view), nil
+	case r.format == formatURL && r.show:
+		return appendJSONString(b, core.Reveal(c).String()), nil
+	case r.format == formatURL && hasSecrets(c):
+		return appendJSONString(b, c.Redacted()), nil
+	case r.format == formatURL:
+		return appendJSONString(b, core.Format(c)), nil // nothing to hide: no copy
+	case r.show:
+		return core.Reveal(c).AppendJSON(b), nil
 	}
+	return c.AppendJSON(b), nil
 }
 
 // hasSecrets reports whether c, a config core.Parse returned, has anything
@@ -118,29 +87,29 @@ func hasSecrets(c core.Config) bool {
 	return false
 }
 
-// appendJSONValue appends v as encoding/json encodes it without HTML
-// escaping (map keys sorted), for the types a Django view holds: string,
-// nil, int, int64, []string and map[string]any of those. ok is false for
-// any other type, and b is then unusable.
-func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
+// appendJSONValue appends a Django view as encoding/json writes it without
+// HTML escaping (map keys sorted), without encoding/json's reflection for
+// the types a view holds: string, nil, int, int64, []string and
+// map[string]any (parse --format django - is twice as fast with it).
+func appendJSONValue(b []byte, v any) []byte {
 	switch v := v.(type) {
 	case nil:
-		return append(b, "null"...), true
+		return append(b, "null"...)
 	case string:
-		return core.AppendJSONString(b, v), true
+		return appendJSONString(b, v)
 	case int:
-		return strconv.AppendInt(b, int64(v), 10), true
+		return strconv.AppendInt(b, int64(v), 10)
 	case int64:
-		return strconv.AppendInt(b, v, 10), true
+		return strconv.AppendInt(b, v, 10)
 	case []string:
 		b = append(b, '[')
 		for i, s := range v {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = core.AppendJSONString(b, s)
+			b = appendJSONString(b, s)
 		}
-		return append(b, ']'), true
+		return append(b, ']')
 	case map[string]any:
 		var small [16]string
 		keys := small[:0]
@@ -153,15 +122,34 @@ func appendJSONValue(b []byte, v any) (_ []byte, ok bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = core.AppendJSONString(b, k)
-			b = append(b, ':')
-			if b, ok = appendJSONValue(b, v[k]); !ok {
-				return b, false
-			}
+			b = append(appendJSONString(b, k), ':')
+			b = appendJSONValue(b, v[k])
 		}
-		return append(b, '}'), true
+		return append(b, '}')
 	}
-	return b, false
+	return appendEncoded(b, v)
+}
+
+// appendJSONString appends s as encoding/json writes it without HTML
+// escaping, copying printable ASCII without '"' or '\\' as it is.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return appendEncoded(b, s)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
+}
+
+// appendEncoded appends v as encoding/json writes it without HTML escaping.
+func appendEncoded(b []byte, v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Appendf(b, "%q", fmt.Sprint(v)) // not a value of a Django view
+	}
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }
 
 // commonFlags are the flags parse and explain share.
@@ -188,7 +176,7 @@ func runParse(e *env, args []string) int {
 	if err != nil {
 		return usageError(e, fs, parseCmd, err)
 	}
-	r := newRenderer(*format, *cf.show)
+	r := renderer{*format, *cf.show}
 	if len(pos) == 1 && pos[0] == "-" {
 		return parseBatch(e, r, *cf.input == "json")
 	}
@@ -202,7 +190,7 @@ func runParse(e *env, args []string) int {
 		printError(e.stderr, err, source)
 		return exitFail
 	}
-	out, err := r.render(c)
+	out, err := r.appendTo(nil, c)
 	if err != nil {
 		printError(e.stderr, err, source)
 		return exitFail
@@ -214,14 +202,10 @@ func runParse(e *env, args []string) int {
 		return exitOK
 	}
 	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, out, "", "  "); err != nil {
-		fmt.Fprintf(e.stderr, "cacheurl: %v\n", err)
-		return exitFail
-	}
+	_ = json.Indent(&pretty, out, "", "  ") // out is valid JSON
 	pretty.WriteByte('\n')
 	if _, err := e.stdout.Write(pretty.Bytes()); err != nil {
-		fmt.Fprintf(e.stderr, "cacheurl: %v\n", err)
-		return exitFail
+		return writeFailed(e, err)
 	}
 	return exitOK
 }
@@ -282,13 +266,8 @@ func printError(w io.Writer, err error, source string) {
 	}
 	var ce *core.Error
 	if errors.As(err, &ce) {
-		b.WriteString(ce.Msg)
-		b.WriteByte('\n')
-		if ce.Input != "" && ce.Kind != core.ErrTooLong {
-			for _, line := range strings.Split(safeCaret(ce), "\n") {
-				b.WriteString("    " + line + "\n")
-			}
-		}
+		b.WriteString(ce.Msg + "\n")
+		writeCaret(&b, ce)
 	} else {
 		b.WriteString(strings.TrimPrefix(err.Error(), "cacheurl: "))
 		b.WriteByte('\n')
@@ -296,49 +275,19 @@ func printError(w io.Writer, err error, source string) {
 	io.WriteString(w, b.String())
 }
 
-// safeCaret is (*core.Error).Caret with control characters shown as the
-// Unicode control pictures (␀, ␉, ␊, ...) and invalid UTF-8 as U+FFFD, one
-// character each, so the terminal shows them and the caret stays aligned.
-func safeCaret(e *core.Error) string {
-	off := min(max(e.Offset, 0), len(e.Input))
-	end := min(max(off+e.Length, off), len(e.Input))
-	c := *e
-	c.Input = printable(e.Input)
-	c.Offset = len(printable(e.Input[:off]))
-	c.Length = len(printable(e.Input[off:end]))
-	return c.Caret()
-}
-
-func printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == '\uFFFD' {
-			clean = false
-			break
+// writeCaret writes the redacted input of e, indented, with a caret line
+// under the offending part.
+func writeCaret(b *strings.Builder, e *core.Error) {
+	if e.Input != "" && e.Kind != core.ErrTooLong {
+		for _, line := range strings.Split(e.Caret(), "\n") {
+			b.WriteString("    " + line + "\n")
 		}
 	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r < 0x20:
-			b.WriteRune(0x2400 + r)
-		case r == 0x7f:
-			b.WriteRune('\u2421')
-		default:
-			b.WriteRune(r)
-		}
-		i += n
-	}
-	return b.String()
 }
 
 // parseBatch is parse -: one URL per input line, one JSON object per output
 // line, streaming. It returns 1 when any line failed.
-func parseBatch(e *env, r *renderer, jsonInput bool) int {
+func parseBatch(e *env, r renderer, jsonInput bool) int {
 	br := bufio.NewReaderSize(e.stdin, maxLine)
 	bw := bufio.NewWriterSize(e.stdout, 64<<10)
 	status := exitOK
@@ -400,37 +349,26 @@ func writeFailed(e *env, err error) int {
 
 // batchLine appends the output line for one input line to out and reports
 // whether it parsed.
-func batchLine(out []byte, r *renderer, line []byte, jsonInput bool) ([]byte, bool) {
-	var raw string
+func batchLine(out []byte, r renderer, line []byte, jsonInput bool) ([]byte, bool) {
+	raw := string(line)
 	if jsonInput {
-		var ok bool
-		if raw, ok = unquoteSimple(line); !ok {
-			var err error
-			if raw, err = decodeJSONString(line); err != nil {
-				return appendErrorLine(out, nil, "invalid_json", "cacheurl: the line is not a JSON string: "+err.Error()), false
-			}
+		var err error
+		if raw, err = decodeJSONString(line); err != nil {
+			return appendErrorLine(out, nil, "invalid_json", "cacheurl: the line is not a JSON string: "+err.Error()), false
 		}
-	} else {
-		raw = string(line)
 	}
 	c, err := core.Parse(raw)
-	if err != nil {
-		return appendErrorLine(out, echo(raw, err, r.show), errorKind(err), err.Error()), false
+	if err == nil {
+		u := raw
+		if !r.show && hasSecrets(c) {
+			u = core.RedactText(raw)
+		}
+		line := appendJSONString(append(out, `{"url":`...), u)
+		if line, err = r.appendTo(append(line, `,"result":`...), c); err == nil {
+			return append(line, "}\n"...), true
+		}
 	}
-	res, err := r.render(c)
-	if err != nil {
-		return appendErrorLine(out, echo(raw, err, r.show), errorKind(err), err.Error()), false
-	}
-	u := raw
-	if !r.show {
-		u = redactInput(raw, c)
-	}
-	out = append(out, `{"url":`...)
-	out = core.AppendJSONString(out, u)
-	out = append(out, `,"result":`...)
-	out = append(out, res...)
-	out = append(out, "}\n"...)
-	return out, true
+	return appendErrorLine(out, echo(raw, err, r.show), errorKind(err), err.Error()), false
 }
 
 // echo is the url echoed on an error line: the input, or core's redacted
@@ -461,95 +399,14 @@ func errorKind(err error) string {
 // appendErrorLine appends {"url":...,"error":{"kind":...,"message":...}};
 // a nil url is written as null.
 func appendErrorLine(out []byte, url *string, kind, msg string) []byte {
-	out = append(out, `{"url":`...)
-	if url == nil {
-		out = append(out, "null"...)
-	} else {
-		out = core.AppendJSONString(out, *url)
+	type errorJSON struct {
+		Kind    string `json:"kind"`
+		Message string `json:"message"`
 	}
-	out = append(out, `,"error":{"kind":`...)
-	out = core.AppendJSONString(out, kind)
-	out = append(out, `,"message":`...)
-	out = core.AppendJSONString(out, msg)
-	return append(out, "}}\n"...)
-}
-
-// redactInput returns the input with the password and the values of
-// credential options replaced by xxxxx, leaving the rest as written. c is
-// the config the input parsed to, so only what is there is looked for.
-func redactInput(raw string, c core.Config) string {
-	hasCredOpt := false
-	for k := range c.Options {
-		if core.IsCredentialOption(k) {
-			hasCredOpt = true
-			break
-		}
-	}
-	if c.Password == "" && !hasCredOpt {
-		return raw
-	}
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return raw
-	}
-	head, rest := raw[:i+3], raw[i+3:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	auth, tail := rest[:end], rest[end:]
-	if c.Password != "" {
-		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
-			if user, pw, ok := strings.Cut(auth[:at], ":"); ok && pw != "" {
-				auth = user + ":" + core.Redacted + auth[at:]
-			}
-		}
-	}
-	if hasCredOpt {
-		if q := strings.IndexByte(tail, '?'); q >= 0 {
-			fields := strings.Split(tail[q+1:], "&")
-			for j, f := range fields {
-				name, value, ok := strings.Cut(f, "=")
-				if ok && value != "" && core.IsCredentialOption(strings.ToLower(formDecode(name))) {
-					fields[j] = name + "=" + core.Redacted
-				}
-			}
-			tail = tail[:q+1] + strings.Join(fields, "&")
-		}
-	}
-	return head + auth + tail
-}
-
-// formDecode decodes a query name ("+" is a space, %XX a byte), leaving
-// invalid escapes as they are.
-func formDecode(s string) string {
-	if !strings.ContainsAny(s, "+%") {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == '+':
-			b = append(b, ' ')
-		case s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			b = append(b, s[i])
-		}
-	}
-	return string(b)
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
+	return append(appendEncoded(out, struct {
+		URL   *string   `json:"url"`
+		Error errorJSON `json:"error"`
+	}{url, errorJSON{kind, msg}}), '\n')
 }
 
 // decodeJSONString decodes one JSON string (surrounding whitespace
@@ -562,19 +419,4 @@ func decodeJSONString(b []byte) (string, error) {
 	var s string
 	err := json.Unmarshal(b, &s)
 	return s, err
-}
-
-// unquoteSimple decodes a JSON string without escapes or control
-// characters, the common case, without encoding/json.
-func unquoteSimple(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
-	}
-	b = b[1 : len(b)-1]
-	for _, c := range b {
-		if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
-			return "", false
-		}
-	}
-	return string(b), true
 }

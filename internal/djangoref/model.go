@@ -1,4 +1,15 @@
-package main
+// Package djangoref is a model of django-cache-url 3.4.6's parse(), the
+// reference the Django view of package core follows: what the reference
+// returns for a URL, or the exception it raises, with Django ≥ 4 and
+// Python ≥ 3.12's urllib.parse. It is checked against every reference output
+// recorded in core/testdata/vectors, and used by the cacheurl command's
+// explain and by the differential tests of the Django view. The model
+// ([Parse], [ParseRedacted]) shares no logic with core, which it uses only
+// to redact; [Differences] compares it with core's Django view and says
+// which deliberate fix each difference comes from.
+//
+// It does not model urllib's NFKC check of non-ASCII netlocs.
+package djangoref
 
 import (
 	"encoding/json"
@@ -14,14 +25,8 @@ import (
 	"github.com/cacheurl/cacheurl/core"
 )
 
-// This file is a model of django-cache-url 3.4.6's parse() (with Django ≥ 4
-// and Python ≥ 3.12's urllib.parse), for explain: it says what the reference
-// makes of a URL, so explain can point out where it differs from the Django
-// view. It is checked against every reference output in the shared vectors.
-// It does not model urllib's NFKC check of non-ASCII netlocs.
-
 // The reference's BACKENDS table (Django ≥ 4).
-var refBackends = map[string]string{
+var backends = map[string]string{
 	"db":            "django.core.cache.backends.db.DatabaseCache",
 	"dummy":         "django.core.cache.backends.dummy.DummyCache",
 	"elasticache":   "django_elasticache.memcached.ElastiCache",
@@ -38,46 +43,57 @@ var refBackends = map[string]string{
 	"hiredis":       "django.core.cache.backends.redis.RedisCache",
 }
 
-// pyError is a Python exception: "ValueError: ...".
-type pyError struct{ typ, msg string }
-
-func (e *pyError) Error() string { return e.typ + ": " + e.msg }
-
-func valueError(format string, args ...any) error {
-	return &pyError{"ValueError", fmt.Sprintf(format, args...)}
+// Error is the Python exception the reference raises.
+type Error struct {
+	Type string // "ValueError" or "Exception"
+	Msg  string
 }
 
-// referenceParse returns what django-cache-url 3.4.6's parse(raw) returns,
-// as JSON-ready values (ints as json.Number), or the exception it raises.
-// With redact, passwords and credential options are shown as xxxxx, and so
-// is every piece of a password that holds a raw '/', '?' or '#' (which the
-// reference spreads over the port, the path, the query and its messages).
-func referenceParse(raw string, redact bool) (map[string]any, error) {
-	ref, err := referenceParseRaw(raw, redact)
+// Error is the exception as Python prints it: "ValueError: Port out of range 0-65535".
+func (e *Error) Error() string { return e.Type + ": " + e.Msg }
+
+func valueError(format string, args ...any) error {
+	return &Error{"ValueError", fmt.Sprintf(format, args...)}
+}
+
+// Parse returns what django-cache-url 3.4.6's parse(raw) returns, as values
+// encoding/json writes as the reference's JSON object (strings, maps, and
+// ints as json.Number, as Python ints have no size limit), or the exception
+// it raises as an [*Error].
+func Parse(raw string) (map[string]any, error) { return parse(raw, false) }
+
+// ParseRedacted is [Parse] with passwords and credential options shown as
+// [core.Redacted], and so every piece of a password that holds a raw '/',
+// '?' or '#' (which the reference spreads over the port, the path, the query
+// and its messages).
+func ParseRedacted(raw string) (map[string]any, error) { return parse(raw, true) }
+
+func parse(raw string, redact bool) (map[string]any, error) {
+	ref, err := parseRaw(raw, redact)
 	if !redact {
 		return ref, err
 	}
-	r := refScrubber(raw)
+	r := scrubber(raw)
 	if r == nil {
 		return ref, err
 	}
 	if err != nil {
-		if pe, ok := err.(*pyError); ok {
-			return nil, &pyError{pe.typ, r.Replace(pe.msg)}
+		if pe, ok := err.(*Error); ok {
+			return nil, &Error{pe.Type, r.Replace(pe.Msg)}
 		}
 		return nil, err
 	}
 	return scrubMap(ref, r), nil
 }
 
-// refScrubber returns a replacer of every piece of the likely password of
+// scrubber returns a replacer of every piece of the likely password of
 // raw by [core.Redacted], or nil when raw has no password with a raw
 // delimiter. The likely password is core's: the text from the first ':'
 // after "://" to the last '@' of the input. Its pieces are its runs between
 // delimiters, as written, decoded and upper-cased (query names are
 // upper-cased), longest first. Pieces of one byte are left: cutting them
 // out would mangle the whole text.
-func refScrubber(raw string) *strings.Replacer {
+func scrubber(raw string) *strings.Replacer {
 	i := strings.Index(raw, "://")
 	at := strings.LastIndexByte(raw, '@')
 	if i < 0 || at < i+3 {
@@ -132,7 +148,7 @@ func scrubMap(m map[string]any, r *strings.Replacer) map[string]any {
 	return out
 }
 
-func referenceParseRaw(raw string, redact bool) (map[string]any, error) {
+func parseRaw(raw string, redact bool) (map[string]any, error) {
 	u, err := pyURLSplit(raw)
 	if err != nil {
 		return nil, err
@@ -145,13 +161,13 @@ func referenceParseRaw(raw string, redact bool) (map[string]any, error) {
 			}
 		}
 	}
-	backend, ok := refBackends[u.scheme]
+	backend, ok := backends[u.scheme]
 	if !ok {
-		return nil, &pyError{"Exception", `Unknown backend: "` + u.scheme + `"`}
+		return nil, &Error{"Exception", `Unknown backend: "` + u.scheme + `"`}
 	}
 	lib, hasLib := args["LIB"]
 	if strings.Contains(u.scheme, "redis") && hasLib {
-		if b, ok := refBackends[lib]; ok {
+		if b, ok := backends[lib]; ok {
 			backend = b
 		}
 	}
@@ -166,7 +182,7 @@ func referenceParseRaw(raw string, redact bool) (map[string]any, error) {
 			config["LOCATION"] = "unix://" + u.path
 		case "redis", "hiredis":
 			path, db := u.path, "0"
-			if d := refSocketDB(path); d != "" {
+			if d := socketDB(path); d != "" {
 				db = d
 				if i := strings.LastIndexByte(path, '/'); i >= 0 {
 					path = path[:i]
@@ -264,9 +280,9 @@ func referenceParseRaw(raw string, redact bool) (map[string]any, error) {
 	return config, nil
 }
 
-// refSocketDB is the reference's re.match(r'.+?(?P<db>\d+)', path): the
+// socketDB is the reference's re.match(r'.+?(?P<db>\d+)', path): the
 // first run of digits that does not start the path, or "".
-func refSocketDB(path string) string {
+func socketDB(path string) string {
 	first := true
 	for i, r := range path {
 		if first {

@@ -10,9 +10,9 @@ import (
 	"github.com/cacheurl/cacheurl/core"
 )
 
-// Issue 11: a password holding a raw '/', '?' or '#' shows in no output of
-// any command, and the hint says how to write it (docs/grammar.md,
-// "Userinfo").
+// TestNoPasswordPieceShown: a password holding a raw '/', '?' or '#' shows
+// in no output of any command, and the hint says how to write it
+// (docs/grammar.md, "Userinfo").
 func TestNoPasswordPieceShown(t *testing.T) {
 	tests := []struct {
 		url    string
@@ -74,8 +74,7 @@ func TestNoPasswordPieceShown(t *testing.T) {
 }
 
 // TestExplainReferenceRedacted: the django-cache-url comparison line shows
-// no part of the password (issue 11, item 4), and shows it with
-// --show-secrets.
+// no part of the password, and shows it with --show-secrets.
 func TestExplainReferenceRedacted(t *testing.T) {
 	tests := []struct{ url, want string }{
 		{"redis://u:S3cretPw#9K@cache/0", "as 'xxxxx'"},

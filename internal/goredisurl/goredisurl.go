@@ -1,4 +1,9 @@
-package main
+// Package goredisurl compares go-redis's own URL parsers (redis.ParseURL,
+// ParseFailoverURL, ParseClusterURL) with core's reading of a URL, for the
+// cacheurl command's explain: a service that hands CACHE_URL to go-redis
+// directly, instead of through package clients/goredis, reads it as go-redis
+// does.
+package goredisurl
 
 import (
 	"fmt"
@@ -9,11 +14,11 @@ import (
 	"github.com/cacheurl/cacheurl/core"
 )
 
-// goRedisWarnings says whether go-redis's own URL parsers read the
-// canonical URL as cacheurl does, by calling them on it (redacted: the
-// password's value does not change how a URL parses). It says nothing for
-// other backends.
-func goRedisWarnings(c core.Config) []string {
+// Differences says, one sentence each, whether go-redis's own URL parsers
+// read the canonical URL of c as core does, by calling them on it (redacted:
+// the password's value does not change how a URL parses). It says nothing
+// for other backends than redis.
+func Differences(c core.Config) []string {
 	if c.Backend != core.BackendRedis {
 		return nil
 	}
@@ -32,7 +37,7 @@ func goRedisWarnings(c core.Config) []string {
 		}
 		return nil
 	}
-	warns := goRedisStandalone(c, u, "")
+	warns := standalone(c, u, "")
 	if scheme := c.Scheme; scheme != "redis" && scheme != "rediss" && scheme != "unix" {
 		// ParseURL knows only redis, rediss and unix: try the URL with the
 		// scheme it would need, to say whether the rest would do (unix://
@@ -41,14 +46,14 @@ func goRedisWarnings(c core.Config) []string {
 		if c.TLS {
 			alt = "rediss"
 		}
-		warns = append(warns, goRedisStandalone(c, alt+strings.TrimPrefix(u, scheme), alt)...)
+		warns = append(warns, standalone(c, alt+strings.TrimPrefix(u, scheme), alt)...)
 	}
 	return warns
 }
 
-// goRedisStandalone runs redis.ParseURL on u and compares what it reads with
+// standalone runs redis.ParseURL on u and compares what it reads with
 // c. alt is the scheme u was rewritten to, or "".
-func goRedisStandalone(c core.Config, u, alt string) []string {
+func standalone(c core.Config, u, alt string) []string {
 	who := "go-redis's redis.ParseURL"
 	if alt != "" {
 		who = "Written as " + alt + "://, go-redis's redis.ParseURL"

@@ -1,0 +1,69 @@
+package core
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRedactText(t *testing.T) {
+	max := 3
+	known := Config{
+		Scheme: "redis", Backend: BackendRedis, Hosts: []string{"h:6379"},
+		Password: "p@ss/word", Options: map[string]string{"auth_token": "tok-123", "pool_size": "3"},
+		MaxEntries: &max,
+	}
+	handMade := Config{Scheme: "redis://u:hunter2@h", Backend: BackendFile, Hosts: []string{"hunter3@h2"}}
+	tests := []struct {
+		name, in string
+		known    []Config
+		want     string
+	}{
+		{"valid URL: password and credential parameters, the rest as written",
+			"redis://u:pw@h/0?key_prefix=me@corp&Token=t1&timeout=5m", nil,
+			"redis://u:xxxxx@h/0?key_prefix=me@corp&Token=xxxxx&timeout=5m"},
+		{"valid URL without secrets", "memcached://a,b:11211?key_prefix=x@y", nil,
+			"memcached://a,b:11211?key_prefix=x@y"},
+		{"valid URL: userinfo", "redis://:pw@h/0", nil, "redis://:xxxxx@h/0"},
+		{"valid URL: a ':' in the password", "redis://u:p:w@h/0", nil, "redis://u:xxxxx@h/0"},
+		{"valid URL: an '@' in the password", "redis://u:p@w@h/0", nil, "redis://u:xxxxx@h/0"},
+		{"valid URL: surrounding spaces kept", "  redis://u:pw@h/0  ", nil, "  redis://u:xxxxx@h/0  "},
+		{"valid URL: username only", "redis://u@h/0", nil, "redis://u@h/0"},
+		{"valid URL: credential parameter names in any case, escaped",
+			"redis://h/0?x_Password=s&a=1&pass%77ord=s&passwords=s", nil,
+			"redis://h/0?x_Password=xxxxx&a=1&pass%77ord=xxxxx&passwords=s"},
+		{"valid URL: a directory that looks like userinfo", "file://u:p@dir", nil, "file://u:p@dir"},
+		{"invalid URL: a raw / in the password", "redis://u:S3cr/et@cache/0", nil,
+			"redis://u:xxxxx@cache/0"},
+		{"invalid URL: bad port", "redis://:hunter2@h:99999/0?password=hunter3", nil,
+			"redis://:xxxxx@h:99999/0?password=xxxxx"},
+		{"a URL inside a message", `dial "redis://:hunter2@h:6379/0": refused`, nil,
+			`dial "redis://:xxxxx@h:6379/0": refused`},
+		{"text without secrets", "dial tcp 127.0.0.1:6379: connect: connection refused", nil,
+			"dial tcp 127.0.0.1:6379: connect: connection refused"},
+		{"empty", "", nil, ""},
+		{"known config: password as given and encoded, credential options",
+			"WRONGPASS p@ss/word; url redis://:p%40ss%2Fword@h; token tok-123; pool 3", []Config{known},
+			"WRONGPASS xxxxx; url redis://:xxxxx@h; token xxxxx; pool 3"},
+		{"known hand-made config: userinfo in the scheme and a host",
+			`unsupported backend: scheme "redis://u:hunter2@h"`, []Config{handMade},
+			`unsupported backend: scheme "redis://u:xxxxx@h"`},
+		{"known hand-made config: userinfo in a host", `host "hunter3@h2"`, []Config{handMade},
+			`host "xxxxx@h2"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := RedactText(tt.in, tt.known...); got != tt.want {
+				t.Errorf("RedactText(%q) =\n %q, want\n %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRedactTextShortSecret: a known secret of one byte is replaced too,
+// mangling the text rather than showing it.
+func TestRedactTextShortSecret(t *testing.T) {
+	got := RedactText("auth failed: q", Config{Password: "q"})
+	if strings.Contains(got, "q") {
+		t.Errorf("RedactText shows the password q: %q", got)
+	}
+}
