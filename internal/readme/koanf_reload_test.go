@@ -26,13 +26,19 @@ func TestKoanfProgramReload(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	config := filepath.Join(dir, "config.yaml")
-	write := func(s string) {
-		t.Helper()
-		if err := os.WriteFile(config, []byte(s), 0o600); err != nil {
-			t.Fatal(err)
+	// write replaces config.yaml in one step (a new file renamed over
+	// it), as editors and Kubernetes do, so no reload reads it half
+	// written.
+	write := func(s string) error {
+		tmp := filepath.Join(dir, "config.yaml.tmp")
+		if err := os.WriteFile(tmp, []byte(s), 0o600); err != nil {
+			return err
 		}
+		return os.Rename(tmp, config)
 	}
-	write(`cache: {url: "redis://cache/1?timeout=300", ttl: 60s, key_prefix: app}` + "\n")
+	if err := write(`cache: {url: "redis://cache/1?timeout=300", ttl: 60s, key_prefix: app}` + "\n"); err != nil {
+		t.Fatal(err)
+	}
 	env := append(os.Environ(), "CACHE_URL=redis://:s3cret@cache-b/2?timeout=10")
 
 	cmd := exec.Command(bin, "--cache.ttl=5m", "--watch")
@@ -71,8 +77,24 @@ func TestKoanfProgramReload(t *testing.T) {
 		t.Fatalf("start-up: got %q, want %q", got, want)
 	}
 	// Only key_prefix changes in the file: the environment's URL and the
-	// flag's ttl still win.
-	write(`cache: {url: "redis://cache/1?timeout=300", ttl: 60s, key_prefix: web}` + "\n")
+	// flag's ttl still win. The program sets its watch up after the first
+	// load, so the file is written again until a reload shows.
+	changed := `cache: {url: "redis://cache/1?timeout=300", ttl: 60s, key_prefix: web}` + "\n"
+	if err := write(changed); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Second):
+				_ = write(changed)
+			}
+		}
+	}()
 	want := "redis://:xxxxx@cache-b/2?timeout=300&key_prefix=web"
 	for {
 		got := next("a reload line")

@@ -20,7 +20,6 @@ import (
 )
 
 func main() {
-	log.SetFlags(0)
 	fs := pflag.NewFlagSet("app", pflag.ExitOnError)
 	fs.String("cache.ttl", "", "default expiry: seconds, 5m or never")
 	watch := fs.Bool("watch", false, "reload when config.yaml changes")
