@@ -270,3 +270,35 @@ func delayProxy(t *testing.T, upstream string, d time.Duration) func(net.Conn) {
 		}
 	}
 }
+
+// 30 consecutive opens of a redis+sentinel:// URL, each with a round trip,
+// each under a second on loopback (go-redis's own failover client waited
+// up to 2 s on a lookup of its placeholder name in some opens).
+func TestSentinelOpensFast(t *testing.T) {
+	master := redisserver.Start(t, redisserver.Config{})
+	sen := redisserver.StartSentinel(t, master, redisserver.SentinelConfig{})
+	u := "redis+sentinel://" + sen.Addr + "/" + sen.MasterName + "/0"
+	var slowest time.Duration
+	for i := range 30 {
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		c, err := cache.Open(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Set(ctx, "k", []byte("v")); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := c.Get(ctx, "k"); err != nil || string(v) != "v" {
+			t.Fatalf("Get = %q, %v", v, err)
+		}
+		_ = c.Close()
+		cancel()
+		took := time.Since(start)
+		slowest = max(slowest, took)
+		if took > time.Second {
+			t.Errorf("open %d and a round trip took %v, want under 1 s", i, took)
+		}
+	}
+	t.Logf("30 sentinel opens and round trips: the slowest took %v", slowest)
+}
