@@ -28,10 +28,10 @@ func lookups(t *testing.T) func() []string {
 		mu    sync.Mutex
 		names []string
 	)
-	old := *net.DefaultResolver
-	net.DefaultResolver.PreferGo = true
-	net.DefaultResolver.StrictErrors = false
-	net.DefaultResolver.Dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+	r := net.DefaultResolver
+	oldPreferGo, oldDial := r.PreferGo, r.Dial
+	r.PreferGo = true
+	r.Dial = func(ctx context.Context, network, address string) (net.Conn, error) {
 		client, server := net.Pipe()
 		go func() {
 			defer server.Close()
@@ -52,7 +52,7 @@ func lookups(t *testing.T) func() []string {
 		}()
 		return client, nil
 	}
-	t.Cleanup(func() { *net.DefaultResolver = old })
+	t.Cleanup(func() { r.PreferGo, r.Dial = oldPreferGo, oldDial })
 	return func() []string {
 		mu.Lock()
 		defer mu.Unlock()
