@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -317,4 +318,92 @@ func BenchmarkInterleaved(b *testing.B) {
 				must(mc.Set(&memcache.Item{Key: made, Value: benchValue, Expiration: int32(DefaultTTL / time.Second)}))
 			})
 	})
+}
+
+// BenchmarkLocmemInterleaved times the locmem driver's Get, the floor's and
+// golang-lru's plain Get alternately in one loop (batches of 32 of each,
+// the order rotating), so that a load that comes and goes on the machine
+// weighs on all three alike, and reports each one's ns/op and the ratios:
+//
+//	go test ./cache -run '^$' -bench LocmemInterleaved -count 5
+func BenchmarkLocmemInterleaved(b *testing.B) {
+	ctx := context.Background()
+	keys := benchKeyList("")
+	made := benchKeyList(":1:")
+	c, err := Open(ctx, "locmem://?max_entries="+strconv.Itoa(benchEntries))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	fl, _ := lru.New[string, floorEntry](benchEntries)
+	plain, _ := lru.New[string, []byte](benchEntries)
+	for i := range benchKeys {
+		_ = c.Set(ctx, keys[i], benchValue)
+		fl.Add(made[i], floorEntry{clone(benchValue), time.Since(floorEpoch) + DefaultTTL})
+		plain.Add(made[i], benchValue)
+	}
+	ops := [3]func(i int){
+		func(i int) {
+			if _, err := c.Get(ctx, keys[i%benchKeys]); err != nil {
+				panic(err)
+			}
+		},
+		func(i int) {
+			now := time.Since(floorEpoch)
+			e, ok := fl.Get(made[i%benchKeys])
+			if !ok || now >= e.deadline {
+				panic("floor: miss")
+			}
+			_ = clone(e.v)
+		},
+		func(i int) { plain.Get(made[i%benchKeys]) },
+	}
+	const batch = 32
+	for _, g := range []int{1, 2} {
+		b.Run("op=Get/goroutines="+strconv.Itoa(g), func(b *testing.B) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(g))
+			b.SetParallelism(1)
+			var mu sync.Mutex
+			var total [3]time.Duration
+			var n int64
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				var sum [3]time.Duration
+				var done int64
+				i := 0
+				for round := 0; ; round++ {
+					for j := range batch {
+						if !pb.Next() {
+							mu.Lock()
+							for k := range sum {
+								total[k] += sum[k]
+							}
+							n += done + int64(j)
+							mu.Unlock()
+							return
+						}
+					}
+					for k := range 3 {
+						which := (round + k) % 3
+						t0 := time.Now()
+						for j := range batch {
+							ops[which](i + j)
+						}
+						sum[which] += time.Since(t0)
+					}
+					i += batch
+					done += batch
+				}
+			})
+			if n == 0 {
+				return
+			}
+			per := func(d time.Duration) float64 { return float64(d) / float64(n) }
+			b.ReportMetric(per(total[0]), "cache-ns/op")
+			b.ReportMetric(per(total[1]), "floor-ns/op")
+			b.ReportMetric(per(total[2]), "golang-lru-ns/op")
+			b.ReportMetric(float64(total[0])/float64(total[2]), "cache/golang-lru")
+			b.ReportMetric(float64(total[0])/float64(total[1]), "cache/floor")
+		})
+	}
 }
