@@ -359,11 +359,8 @@ func (c *Cache) fail(ctx context.Context, op string, err error) error {
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 		cause = fmt.Errorf("%w: %w", cerr, err)
 	}
-	msg := r.Msg
-	if r.Detail != "" {
-		msg += " (" + r.Detail + ")"
-	}
-	return &clients.Error{Package: "cache", Op: op, Kind: r.Kind, URL: c.url, Msg: msg, Err: cause}
+	// r.Detail, the server's words, is the end of the cause, printed last.
+	return &clients.Error{Package: "cache", Op: op, Kind: r.Kind, URL: c.url, Msg: r.Msg, Err: cause}
 }
 
 func (c *Cache) expiry(opts []SetOption) expiry {

@@ -59,9 +59,9 @@ func Context(ctx context.Context, err error) (Result, bool) {
 	cerr := ctx.Err()
 	switch {
 	case errors.Is(cerr, context.Canceled) || cerr == nil && errors.Is(err, context.Canceled):
-		return Result{Kind: clients.ErrCanceled, Msg: "the caller cancelled the operation"}, true
+		return Result{Kind: clients.ErrCanceled, Msg: "the caller cancelled the operation (its context)"}, true
 	case cerr != nil || errors.Is(err, context.DeadlineExceeded):
-		return Result{Kind: clients.ErrTimeout, Msg: "no answer before the context's deadline"}, true
+		return Result{Kind: clients.ErrTimeout, Msg: "no answer before the caller's deadline (its context); the server or the network to it is slow or down, or the deadline is too short"}, true
 	}
 	return Result{}, false
 }
