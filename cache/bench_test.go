@@ -306,6 +306,20 @@ func BenchmarkInterleaved(b *testing.B) {
 			func() { must(rcache.Set(ctx, key, benchValue)) },
 			func() { must(rc.Set(ctx, made, benchValue, DefaultTTL).Err()) })
 	})
+	// A request's context (cancellable, as an HTTP handler's is): the
+	// drivers watch it from a goroutine of the call's own.
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	b.Run("op=Get/backend=redis/ctx=cancellable", func(b *testing.B) {
+		interleaved(b,
+			func() { _, err := rcache.Get(rctx, key); must(err) },
+			func() { _, err := rc.Get(rctx, made).Bytes(); must(err) })
+	})
+	b.Run("op=Get/backend=memcached/ctx=cancellable", func(b *testing.B) {
+		interleaved(b,
+			func() { _, err := mcache.Get(rctx, key); must(err) },
+			func() { _, err := mc.Get(made); must(err) })
+	})
 	b.Run("op=Get/backend=memcached", func(b *testing.B) {
 		interleaved(b,
 			func() { _, err := mcache.Get(ctx, key); must(err) },

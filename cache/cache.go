@@ -348,16 +348,22 @@ func (c *Cache) fail(ctx context.Context, op string, err error) error {
 	if errors.As(err, &ce) && ce.Package == "cache" {
 		return err // already an operation's error (GetOrSet's fill path)
 	}
+	// A socket deadline set from the context's deadline can fire a moment
+	// before the context reports it: the cause is the deadline all the same.
+	cerr := ctx.Err()
+	if d, ok := ctx.Deadline(); ok && cerr == nil && !time.Now().Before(d) {
+		cerr = context.DeadlineExceeded
+	}
+	cause := err
+	if cerr != nil && !errors.Is(err, cerr) {
+		cause = fmt.Errorf("%w: %w", cerr, err)
+	}
 	var r classify.Result
 	switch c.srv.Backend {
 	case string(core.BackendMemcached):
-		r = classify.Memcached(ctx, err, c.srv)
+		r = classify.Memcached(ctx, cause, c.srv)
 	default:
-		r = classify.Redis(ctx, err, c.srv)
-	}
-	cause := err
-	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		cause = fmt.Errorf("%w: %w", cerr, err)
+		r = classify.Redis(ctx, cause, c.srv)
 	}
 	// r.Detail, the server's words, is the end of the cause, printed last.
 	return &clients.Error{Package: "cache", Op: op, Kind: r.Kind, URL: c.url, Msg: r.Msg, Err: cause}

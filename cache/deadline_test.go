@@ -209,7 +209,7 @@ func TestDeadlineMemcachedNoStaleReply(t *testing.T) {
 	m := memcachedserver.Start(t)
 	// A proxy that delays every reply by 150 ms.
 	slow := scripted.Listen(t, delayProxy(t, m.Addr, 150*time.Millisecond))
-	c := openT(t, "memcached://"+slow+"?socket_timeout=1")
+	c := openT(t, "memcached://"+slow+"?socket_timeout=5")
 	bg := context.Background()
 	before := runtime.NumGoroutine()
 	for _, k := range []string{"a", "b", "c"} {

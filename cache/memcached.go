@@ -18,8 +18,14 @@ import (
 const MaxMemcachedKeyLength = 250
 
 type memcached struct {
-	c   *memcache.Client
-	now func() time.Time
+	// c is the client As gives: the caller's (WithClient), or one on the
+	// URL's servers and settings.
+	c *memcache.Client
+	// pool gives each call a client of its own, bounded by the call's
+	// context (see mcPool); nil for a caller's client, whose calls are
+	// bounded by a goroutine that watches the context.
+	pool *mcPool
+	now  func() time.Time
 }
 
 func newMemcached(cfg core.Config, allowUnknown bool) (*memcached, error) {
@@ -27,11 +33,23 @@ func newMemcached(cfg core.Config, allowUnknown bool) (*memcached, error) {
 	if allowUnknown {
 		opts = append(opts, gomemcache.AllowUnknownOptions())
 	}
+	ss, st, err := gomemcache.Selector(cfg, opts...)
+	if err != nil {
+		return nil, err
+	}
 	c, err := gomemcache.New(cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return &memcached{c: c, now: time.Now}, nil
+	return &memcached{c: c, pool: newMCPool(ss, st.Timeout, st.ConnectTimeout, st.MaxIdleConns), now: time.Now}, nil
+}
+
+// do runs f, a gomemcache call, bounded by ctx.
+func (m *memcached) do(ctx context.Context, f func(c *memcache.Client) error) error {
+	if m.pool != nil {
+		return m.pool.do(ctx, f)
+	}
+	return bound0(ctx, func() error { return f(m.c) })
 }
 
 // validKey applies Django's memcache_key_warnings as errors.
@@ -63,29 +81,30 @@ func (m *memcached) exp(e expiry) (int32, error) {
 	return gomemcache.Expiration(core.TTLSeconds(e.secs), m.now())
 }
 
-// Every call goes through bound: gomemcache takes no context, and bounds
-// a call only by the URL's socket_timeout (500 ms by default).
+// Every call goes through do: gomemcache takes no context.
 
 func (m *memcached) get(ctx context.Context, k key) ([]byte, error) {
-	return bound(ctx, func() ([]byte, error) {
-		it, err := m.c.Get(k.made())
+	var v []byte
+	err := m.do(ctx, func(c *memcache.Client) error {
+		it, err := c.Get(k.made())
 		if err == memcache.ErrCacheMiss {
-			return nil, ErrNotFound
+			return ErrNotFound
 		}
-		if err != nil {
-			return nil, err
+		if err == nil {
+			v = it.Value
 		}
-		return it.Value, nil
+		return err
 	})
+	return v, err
 }
 
 func (m *memcached) set(ctx context.Context, k key, value []byte, e expiry) error {
-	return bound0(ctx, func() error { return m.set1(k.made(), value, e) })
+	return m.do(ctx, func(c *memcache.Client) error { return m.set1(c, k.made(), value, e) })
 }
 
-func (m *memcached) set1(made string, value []byte, e expiry) error {
+func (m *memcached) set1(c *memcache.Client, made string, value []byte, e expiry) error {
 	if e.remove() {
-		if err := m.c.Delete(made); err != nil && err != memcache.ErrCacheMiss {
+		if err := c.Delete(made); err != nil && err != memcache.ErrCacheMiss {
 			return err
 		}
 		return nil
@@ -94,7 +113,7 @@ func (m *memcached) set1(made string, value []byte, e expiry) error {
 	if err != nil {
 		return err
 	}
-	return m.c.Set(&memcache.Item{Key: made, Value: value, Expiration: x})
+	return c.Set(&memcache.Item{Key: made, Value: value, Expiration: x})
 }
 
 func (m *memcached) add(ctx context.Context, k key, value []byte, e expiry) (bool, error) {
@@ -102,21 +121,30 @@ func (m *memcached) add(ctx context.Context, k key, value []byte, e expiry) (boo
 	if err != nil {
 		return false, err
 	}
-	return bound(ctx, func() (bool, error) {
-		err := m.c.Add(&memcache.Item{Key: k.made(), Value: value, Expiration: x})
+	stored := false
+	err = m.do(ctx, func(c *memcache.Client) error {
+		err := c.Add(&memcache.Item{Key: k.made(), Value: value, Expiration: x})
 		if err == memcache.ErrNotStored {
-			return false, nil
+			return nil
 		}
-		return err == nil, err
+		stored = err == nil
+		return err
 	})
+	return stored, err
 }
 
 func (m *memcached) delete(ctx context.Context, k key) (bool, error) {
-	return bound(ctx, func() (bool, error) { return m.delete1(k.made()) })
+	existed := false
+	err := m.do(ctx, func(c *memcache.Client) error {
+		var err error
+		existed, err = delete1(c, k.made())
+		return err
+	})
+	return existed, err
 }
 
-func (m *memcached) delete1(made string) (bool, error) {
-	err := m.c.Delete(made)
+func delete1(c *memcache.Client, made string) (bool, error) {
+	err := c.Delete(made)
 	if err == memcache.ErrCacheMiss {
 		return false, nil
 	}
@@ -137,29 +165,32 @@ func (m *memcached) getMany(ctx context.Context, keys []key) (map[int][]byte, er
 	if len(keys) == 0 {
 		return map[int][]byte{}, nil
 	}
-	return bound(ctx, func() (map[int][]byte, error) {
-		made := madeKeys(keys)
-		its, err := m.c.GetMulti(made)
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[int][]byte, len(its))
-		for i, k := range made {
-			if it, ok := its[k]; ok {
-				out[i] = it.Value
-			}
-		}
-		return out, nil
+	made := madeKeys(keys)
+	var its map[string]*memcache.Item
+	err := m.do(ctx, func(c *memcache.Client) error {
+		var err error
+		its, err = c.GetMulti(made)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int][]byte, len(its))
+	for i, k := range made {
+		if it, ok := its[k]; ok {
+			out[i] = it.Value
+		}
+	}
+	return out, nil
 }
 
 // setMany and deleteMany are one request per key (memcached's text
-// protocol has no multi-set, and gomemcache no pipelining), in one bound
+// protocol has no multi-set, and gomemcache no pipelining), in one bounded
 // call.
 func (m *memcached) setMany(ctx context.Context, keys []key, values [][]byte, e expiry) error {
-	return bound0(ctx, func() error {
+	return m.do(ctx, func(c *memcache.Client) error {
 		for i, k := range keys {
-			if err := m.set1(k.made(), values[i], e); err != nil {
+			if err := m.set1(c, k.made(), values[i], e); err != nil {
 				return err
 			}
 		}
@@ -168,9 +199,9 @@ func (m *memcached) setMany(ctx context.Context, keys []key, values [][]byte, e 
 }
 
 func (m *memcached) deleteMany(ctx context.Context, keys []key) error {
-	return bound0(ctx, func() error {
+	return m.do(ctx, func(c *memcache.Client) error {
 		for _, k := range keys {
-			if _, err := m.delete1(k.made()); err != nil {
+			if _, err := delete1(c, k.made()); err != nil {
 				return err
 			}
 		}
@@ -179,29 +210,30 @@ func (m *memcached) deleteMany(ctx context.Context, keys []key) error {
 }
 
 func (m *memcached) incr(ctx context.Context, k key, delta int64) (int64, error) {
-	return bound(ctx, func() (int64, error) {
-		made := k.made()
-		var n uint64
+	var n uint64
+	made := k.made()
+	err := m.do(ctx, func(c *memcache.Client) error {
 		var err error
 		if delta >= 0 {
-			n, err = m.c.Increment(made, uint64(delta))
+			n, err = c.Increment(made, uint64(delta))
 		} else {
-			n, err = m.c.Decrement(made, uint64(-delta))
+			n, err = c.Decrement(made, uint64(-delta))
 		}
-		if err == memcache.ErrCacheMiss {
-			return 0, ErrNotFound
-		}
-		if err != nil {
-			if strings.Contains(err.Error(), "non-numeric") {
-				return 0, fmt.Errorf("%w: incr %q", ErrNotInteger, truncate(made))
-			}
-			return 0, err
-		}
-		if n > 1<<63-1 {
-			return 0, fmt.Errorf("cache: memcached counter %s exceeds int64", strconv.FormatUint(n, 10))
-		}
-		return int64(n), nil
+		return err
 	})
+	if err == memcache.ErrCacheMiss {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "non-numeric") {
+			return 0, fmt.Errorf("%w: incr %q", ErrNotInteger, truncate(made))
+		}
+		return 0, err
+	}
+	if n > 1<<63-1 {
+		return 0, fmt.Errorf("cache: memcached counter %s exceeds int64", strconv.FormatUint(n, 10))
+	}
+	return int64(n), nil
 }
 
 func (m *memcached) touch(ctx context.Context, k key, e expiry) (bool, error) {
@@ -209,20 +241,31 @@ func (m *memcached) touch(ctx context.Context, k key, e expiry) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return bound(ctx, func() (bool, error) {
-		err := m.c.Touch(k.made(), x)
+	existed := false
+	err = m.do(ctx, func(c *memcache.Client) error {
+		err := c.Touch(k.made(), x)
 		if err == memcache.ErrCacheMiss {
-			return false, nil
+			return nil
 		}
-		return err == nil, err
+		existed = err == nil
+		return err
 	})
+	return existed, err
 }
 
 func (m *memcached) clear(ctx context.Context, _ string) error {
-	return bound0(ctx, m.c.FlushAll)
+	return m.do(ctx, func(c *memcache.Client) error { return c.FlushAll() })
 }
 
-func (m *memcached) close() error { return m.c.Close() }
+func (m *memcached) close() error {
+	err := m.c.Close()
+	if m.pool != nil {
+		if perr := m.pool.close(); err == nil {
+			err = perr
+		}
+	}
+	return err
+}
 
 func (m *memcached) as(target any) bool {
 	if p, ok := target.(**memcache.Client); ok {

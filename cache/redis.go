@@ -41,6 +41,30 @@ func newRedis(_ context.Context, cfg core.Config, allowUnknown bool) (*redisDriv
 	return newRedisDriver(c), nil
 }
 
+// rbound bounds a go-redis call by ctx. go-redis (with context deadlines
+// on, see newRedis) ends a call at its context's deadline, and returns at
+// once on a context already done (its pool checks it before anything
+// else); what it does not watch is a cancellation during a call, which it
+// notices only at the socket deadline. So a context with a deadline runs
+// the call in the caller's goroutine, and only a context that can be
+// cancelled but has no deadline (a request's context without a timeout)
+// pays for the goroutine of bound, which returns at the cancellation.
+// With a deadline, a cancellation during the call is seen at the deadline
+// at the latest.
+func rbound[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	if _, ok := ctx.Deadline(); ok {
+		return f()
+	}
+	return bound(ctx, f)
+}
+
+func rbound0(ctx context.Context, f func() error) error {
+	if _, ok := ctx.Deadline(); ok {
+		return f()
+	}
+	return bound0(ctx, f)
+}
+
 // incrScript increments only an existing key; INCRBY keeps the TTL.
 var incrScript = redis.NewScript(`if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 return redis.call('INCRBY', KEYS[1], ARGV[1])`)
@@ -48,7 +72,7 @@ return redis.call('INCRBY', KEYS[1], ARGV[1])`)
 func (r *redisDriver) validKey(key) error { return nil }
 
 func (r *redisDriver) get(ctx context.Context, k key) ([]byte, error) {
-	return bound(ctx, func() ([]byte, error) {
+	return rbound(ctx, func() ([]byte, error) {
 		b, err := r.c.Get(ctx, k.made()).Bytes()
 		if err == redis.Nil {
 			return nil, ErrNotFound
@@ -58,7 +82,7 @@ func (r *redisDriver) get(ctx context.Context, k key) ([]byte, error) {
 }
 
 func (r *redisDriver) set(ctx context.Context, k key, value []byte, e expiry) error {
-	return bound0(ctx, func() error {
+	return rbound0(ctx, func() error {
 		if e.remove() {
 			return r.c.Del(ctx, k.made()).Err()
 		}
@@ -74,7 +98,7 @@ func (r *redisDriver) ttl(e expiry) time.Duration {
 }
 
 func (r *redisDriver) add(ctx context.Context, k key, value []byte, e expiry) (bool, error) {
-	return bound(ctx, func() (bool, error) {
+	return rbound(ctx, func() (bool, error) {
 		made := k.made()
 		if e.remove() {
 			// As Django: store if absent, then remove at once.
@@ -89,14 +113,14 @@ func (r *redisDriver) add(ctx context.Context, k key, value []byte, e expiry) (b
 }
 
 func (r *redisDriver) delete(ctx context.Context, k key) (bool, error) {
-	return bound(ctx, func() (bool, error) {
+	return rbound(ctx, func() (bool, error) {
 		n, err := r.c.Del(ctx, k.made()).Result()
 		return n > 0, err
 	})
 }
 
 func (r *redisDriver) has(ctx context.Context, k key) (bool, error) {
-	return bound(ctx, func() (bool, error) {
+	return rbound(ctx, func() (bool, error) {
 		n, err := r.c.Exists(ctx, k.made()).Result()
 		return n > 0, err
 	})
@@ -133,7 +157,7 @@ func (r *redisDriver) getMany(ctx context.Context, keys []key) (map[int][]byte, 
 	if len(keys) == 0 {
 		return map[int][]byte{}, nil
 	}
-	return bound(ctx, func() (map[int][]byte, error) {
+	return rbound(ctx, func() (map[int][]byte, error) {
 		made := madeKeys(keys)
 		out := make(map[int][]byte, len(keys))
 		collect := func(idx []int, vals []any) {
@@ -188,7 +212,7 @@ func (r *redisDriver) setMany(ctx context.Context, keys []key, values [][]byte, 
 	if e.remove() {
 		return r.deleteMany(ctx, keys)
 	}
-	return bound0(ctx, func() error {
+	return rbound0(ctx, func() error {
 		fill := func(p redis.Pipeliner) error {
 			for i, k := range keys {
 				p.Set(ctx, k.made(), values[i], r.ttl(e))
@@ -210,7 +234,7 @@ func (r *redisDriver) deleteMany(ctx context.Context, keys []key) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	return bound0(ctx, func() error {
+	return rbound0(ctx, func() error {
 		made := madeKeys(keys)
 		if !r.cluster {
 			return r.c.Del(ctx, made...).Err()
@@ -230,7 +254,7 @@ func (r *redisDriver) deleteMany(ctx context.Context, keys []key) error {
 }
 
 func (r *redisDriver) incr(ctx context.Context, k key, delta int64) (int64, error) {
-	return bound(ctx, func() (int64, error) {
+	return rbound(ctx, func() (int64, error) {
 		n, err := incrScript.Run(ctx, r.c, []string{k.made()}, delta).Int64()
 		if err == redis.Nil {
 			return 0, ErrNotFound
@@ -243,7 +267,7 @@ func (r *redisDriver) incr(ctx context.Context, k key, delta int64) (int64, erro
 }
 
 func (r *redisDriver) touch(ctx context.Context, k key, e expiry) (bool, error) {
-	return bound(ctx, func() (bool, error) {
+	return rbound(ctx, func() (bool, error) {
 		made := k.made()
 		switch {
 		case e.remove():
@@ -295,7 +319,7 @@ func clearNode(ctx context.Context, c redis.Cmdable, match string) error {
 }
 
 func (r *redisDriver) clear(ctx context.Context, prefix string) error {
-	return bound0(ctx, func() error {
+	return rbound0(ctx, func() error {
 		match := globEscape(prefix) + "*"
 		if cc, ok := r.c.(*redis.ClusterClient); ok {
 			var mu sync.Mutex
