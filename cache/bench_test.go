@@ -306,20 +306,28 @@ func BenchmarkInterleaved(b *testing.B) {
 			func() { must(rcache.Set(ctx, key, benchValue)) },
 			func() { must(rc.Set(ctx, made, benchValue, DefaultTTL).Err()) })
 	})
-	// A request's context (cancellable, as an HTTP handler's is): the
-	// drivers watch it from a goroutine of the call's own.
-	rctx, cancel := context.WithCancel(ctx)
+	// A request's context: with a deadline (a handler that gives its
+	// cache call a timeout), and cancellable without one (the redis driver
+	// then watches it from a goroutine).
+	dctx, cancel := context.WithTimeout(ctx, time.Hour)
 	defer cancel()
-	b.Run("op=Get/backend=redis/ctx=cancellable", func(b *testing.B) {
-		interleaved(b,
-			func() { _, err := rcache.Get(rctx, key); must(err) },
-			func() { _, err := rc.Get(rctx, made).Bytes(); must(err) })
-	})
-	b.Run("op=Get/backend=memcached/ctx=cancellable", func(b *testing.B) {
-		interleaved(b,
-			func() { _, err := mcache.Get(rctx, key); must(err) },
-			func() { _, err := mc.Get(made); must(err) })
-	})
+	cctx, cancel2 := context.WithCancel(ctx)
+	defer cancel2()
+	for _, x := range []struct {
+		name string
+		ctx  context.Context
+	}{{"deadline", dctx}, {"cancellable", cctx}} {
+		b.Run("op=Get/backend=redis/ctx="+x.name, func(b *testing.B) {
+			interleaved(b,
+				func() { _, err := rcache.Get(x.ctx, key); must(err) },
+				func() { _, err := rc.Get(x.ctx, made).Bytes(); must(err) })
+		})
+		b.Run("op=Get/backend=memcached/ctx="+x.name, func(b *testing.B) {
+			interleaved(b,
+				func() { _, err := mcache.Get(x.ctx, key); must(err) },
+				func() { _, err := mc.Get(made); must(err) })
+		})
+	}
 	b.Run("op=Get/backend=memcached", func(b *testing.B) {
 		interleaved(b,
 			func() { _, err := mcache.Get(ctx, key); must(err) },
