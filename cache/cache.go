@@ -9,8 +9,19 @@
 //     stores nothing and removes an existing entry; on memcached, expiries
 //     over 30 days are sent as absolute times;
 //   - a miss is [ErrNotFound]; Add reports whether it stored, Delete and Touch
-//     whether the key existed; Incr on a missing key is ErrNotFound and keeps
-//     the entry's expiry;
+//     whether the key existed; Incr and Decr on a missing key are ErrNotFound
+//     and keep the entry's expiry;
+//   - the rest of Django's API: [Cache.GetOrSet] (one fill per missing key
+//     per process), [Cache.IncrVersion] and [Cache.DecrVersion], and a
+//     version per call through [Cache.Version];
+//   - batches are one round trip where the server has one (MGET, one per
+//     hash slot on a Cluster; a MULTI/EXEC of SETs; one DEL; memcached's
+//     multi-get);
+//   - every operation returns within a small margin of its context's
+//     deadline, and at once on a cancelled context (see docs/cache.md for
+//     how each driver does it); an operation's error other than a miss is
+//     a [*clients.Error] naming the cache (its redacted URL) and the kind
+//     (clients.ErrTimeout, clients.ErrRefused, clients.ErrAuth, ...);
 //   - values are bytes stored as given; counters are decimal text;
 //   - Clear removes only keys starting with "<key_prefix>:" on redis (SCAN on
 //     every master, never FLUSHDB) and is flush_all on memcached;
@@ -37,8 +48,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cacheurl/cacheurl/clients"
-	"github.com/cacheurl/cacheurl/internal/classify"
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/classify"
 )
 
 // DefaultTTL is the expiry used when neither the call nor the URL gives one
