@@ -74,11 +74,11 @@ func openT(t *testing.T, u string) *cache.Cache {
 	return c
 }
 
-// timed runs f and returns its error and how long it took.
-func timed(f func() error) (error, time.Duration) {
+// timed runs f and returns how long it took and its error.
+func timed(f func() error) (time.Duration, error) {
 	start := time.Now()
 	err := f()
-	return err, time.Since(start)
+	return time.Since(start), err
 }
 
 // wantDeadline checks that a call with a 100 ms deadline returned in time
@@ -118,21 +118,21 @@ func TestDeadlineSilentServer(t *testing.T) {
 		c := openT(t, u)
 		for _, o := range deadlineOps {
 			ctx, cancel := context.WithTimeout(context.Background(), deadlineBudget)
-			err, took := timed(func() error { return o.f(ctx, c) })
+			took, err := timed(func() error { return o.f(ctx, c) })
 			cancel()
 			t.Logf("%s %s with a %v deadline: %v (%v)", u, o.name, deadlineBudget, took.Round(time.Millisecond), err)
 			wantDeadline(t, u+" "+o.name, err, took, addr)
 
 			ctx, cancel = context.WithCancel(context.Background())
 			time.AfterFunc(20*time.Millisecond, cancel)
-			err, took = timed(func() error { return o.f(ctx, c) })
+			took, err = timed(func() error { return o.f(ctx, c) })
 			t.Logf("%s %s cancelled after 20 ms: %v (%v)", u, o.name, took.Round(time.Millisecond), err)
 			wantCanceled(t, u+" "+o.name+" (cancelled during the call)", err, took-20*time.Millisecond)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		for _, o := range allOps {
-			err, took := timed(func() error { return o.f(ctx, c) })
+			took, err := timed(func() error { return o.f(ctx, c) })
 			wantCanceled(t, u+" "+o.name, err, took)
 		}
 	}
@@ -146,7 +146,7 @@ func TestURLTimeoutWithoutDeadline(t *testing.T) {
 		"memcached://" + addr + "?socket_timeout=150ms",
 	} {
 		c := openT(t, u)
-		err, took := timed(func() error { _, err := c.Get(context.Background(), "k"); return err })
+		took, err := timed(func() error { _, err := c.Get(context.Background(), "k"); return err })
 		t.Logf("%s Get without a deadline: %v (%v)", u, took.Round(time.Millisecond), err)
 		if took < 100*time.Millisecond || took > 1500*time.Millisecond || err == nil {
 			t.Errorf("%s: Get without a deadline = %v after %v, want the URL's 150 ms timeout to end it", u, err, took)
@@ -182,14 +182,14 @@ func TestDeadlineFrozenRedis(t *testing.T) {
 	defer resume()
 	for _, o := range deadlineOps {
 		ctx, cancel := context.WithTimeout(bg, deadlineBudget)
-		err, took := timed(func() error { return o.f(ctx, c) })
+		took, err := timed(func() error { return o.f(ctx, c) })
 		cancel()
 		t.Logf("frozen redis %s with a %v deadline: %v (%v)", o.name, deadlineBudget, took.Round(time.Millisecond), err)
 		wantDeadline(t, "frozen redis "+o.name, err, took, s.Addr)
 	}
 	ctx, cancel := context.WithCancel(bg)
 	time.AfterFunc(20*time.Millisecond, cancel)
-	err, took := timed(func() error { _, err := c.Get(ctx, "a"); return err })
+	took, err := timed(func() error { _, err := c.Get(ctx, "a"); return err })
 	wantCanceled(t, "frozen redis Get (cancelled during the call)", err, took-20*time.Millisecond)
 	resume()
 	for _, k := range []string{"a", "b", "c", "a"} {

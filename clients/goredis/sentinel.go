@@ -104,7 +104,6 @@ func NewFailoverClient(fo *redis.FailoverOptions) *redis.Client {
 		TLSConfig:                    fo.TLSConfig,
 		DisableIdentity:              fo.DisableIdentity,
 		IdentitySuffix:               fo.IdentitySuffix,
-		UnstableResp3:                fo.UnstableResp3,
 		MaintNotificationsConfig:     noEndpointDetection(),
 	})
 }
@@ -144,7 +143,6 @@ func (f *failover) sentinelOptions(addr string) *redis.Options {
 		TLSConfig:                o.TLSConfig,
 		DisableIdentity:          o.DisableIdentity,
 		IdentitySuffix:           o.IdentitySuffix,
-		UnstableResp3:            o.UnstableResp3,
 		MaintNotificationsConfig: noEndpointDetection(),
 	}
 }
