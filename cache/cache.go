@@ -9,8 +9,19 @@
 //     stores nothing and removes an existing entry; on memcached, expiries
 //     over 30 days are sent as absolute times;
 //   - a miss is [ErrNotFound]; Add reports whether it stored, Delete and Touch
-//     whether the key existed; Incr on a missing key is ErrNotFound and keeps
-//     the entry's expiry;
+//     whether the key existed; Incr and Decr on a missing key are ErrNotFound
+//     and keep the entry's expiry;
+//   - the rest of Django's API: [Cache.GetOrSet] (one fill per missing key
+//     per process), [Cache.IncrVersion] and [Cache.DecrVersion], and a
+//     version per call through [Cache.Version];
+//   - batches are one round trip where the server has one (MGET, one per
+//     hash slot on a Cluster; a MULTI/EXEC of SETs; one DEL; memcached's
+//     multi-get);
+//   - every operation returns within a small margin of its context's
+//     deadline, and at once on a cancelled context (see docs/cache.md for
+//     how each driver does it); an operation's error other than a miss is
+//     a [*clients.Error] naming the cache (its redacted URL) and the kind
+//     (clients.ErrTimeout, clients.ErrRefused, clients.ErrAuth, ...);
 //   - values are bytes stored as given; counters are decimal text;
 //   - Clear removes only keys starting with "<key_prefix>:" on redis (SCAN on
 //     every master, never FLUSHDB) and is flush_all on memcached;
@@ -38,6 +49,7 @@ import (
 
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/classify"
 )
 
 // DefaultTTL is the expiry used when neither the call nor the URL gives one
@@ -98,6 +110,8 @@ type setOptions struct {
 	// d is WithExpiry's duration; set when hasD.
 	d    time.Duration
 	hasD bool
+	// lock is WithFillLock's lock lifetime (GetOrSet only).
+	lock time.Duration
 }
 
 // WithTTL sets the expiry of this call: core.NeverExpire keeps the entry,
@@ -125,31 +139,69 @@ func (e expiry) remove() bool { return !e.never && e.secs <= 0 }
 
 func (e expiry) duration() time.Duration { return time.Duration(e.secs) * time.Second }
 
-// driver is the per-backend implementation; keys are already made.
+// LocmemKey is a key as the drivers see it, and how the locmem driver keys
+// its store (see [Cache.As]): the stored key is Prefix+Name. Prefix is
+// "<key_prefix>:<version>:" and Name the caller's key, or, with a key
+// function, Prefix is "" and Name the made key. Keyed by the pair, the
+// in-process store is read without making a string; the server drivers
+// send the concatenation.
+type LocmemKey struct {
+	Prefix string
+	Name   string
+}
+
+// key is the drivers' name for LocmemKey.
+type key = LocmemKey
+
+func (k key) made() string {
+	if k.Prefix == "" {
+		return k.Name
+	}
+	return k.Prefix + k.Name
+}
+
+// driver is the per-backend implementation; keys are already made (and
+// valid for the backend).
 type driver interface {
-	get(ctx context.Context, key string) ([]byte, error)
-	set(ctx context.Context, key string, value []byte, e expiry) error
-	add(ctx context.Context, key string, value []byte, e expiry) (bool, error)
-	delete(ctx context.Context, key string) (bool, error)
-	has(ctx context.Context, key string) (bool, error)
-	getMany(ctx context.Context, keys []string) (map[string][]byte, error)
-	setMany(ctx context.Context, keys []string, values [][]byte, e expiry) error
-	deleteMany(ctx context.Context, keys []string) error
-	incr(ctx context.Context, key string, delta int64) (int64, error)
-	touch(ctx context.Context, key string, e expiry) (bool, error)
+	get(ctx context.Context, k key) ([]byte, error)
+	set(ctx context.Context, k key, value []byte, e expiry) error
+	add(ctx context.Context, k key, value []byte, e expiry) (bool, error)
+	delete(ctx context.Context, k key) (bool, error)
+	has(ctx context.Context, k key) (bool, error)
+	// getMany returns the values of the keys present, by index in keys.
+	getMany(ctx context.Context, keys []key) (map[int][]byte, error)
+	setMany(ctx context.Context, keys []key, values [][]byte, e expiry) error
+	deleteMany(ctx context.Context, keys []key) error
+	incr(ctx context.Context, k key, delta int64) (int64, error)
+	touch(ctx context.Context, k key, e expiry) (bool, error)
 	clear(ctx context.Context, prefix string) error
 	close() error
 	as(target any) bool
-	validKey(key string) error
+	validKey(k key) error
 }
 
 // Cache is the portable cache. It is safe for concurrent use.
+//
+// [Cache.Version] returns a view of the same cache whose keys have another
+// version (Django's version= argument); every other method works on the
+// cache's own version.
 type Cache struct {
+	*shared
+	version int
+	pre     string // "<key_prefix>:<version>:", or "" with a key function
+}
+
+// shared is what a cache and its views have in common.
+type shared struct {
 	d       driver
 	prefix  string
-	version int
 	keyFunc func(key, keyPrefix string, version int) string
 	ttl     core.TTL
+	// url is the redacted URL, srv what classify needs: an error of an
+	// operation names the cache and says what to do.
+	url     string
+	srv     classify.Server
+	flights flights
 }
 
 // Open parses rawURL and returns its cache; see [New].
@@ -171,9 +223,11 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 	if cfg.KeyFunction != "" && o.keyFunc == nil {
 		return nil, fmt.Errorf("%w: the URL names key_function %q", ErrKeyFunction, truncate(cfg.KeyFunction))
 	}
-	c := &Cache{prefix: cfg.KeyPrefix, version: 1, keyFunc: o.keyFunc, ttl: cfg.TTL}
+	sh := &shared{prefix: cfg.KeyPrefix, keyFunc: o.keyFunc, ttl: cfg.TTL, url: cfg.Redacted(),
+		srv: classify.Server{Backend: string(cfg.Backend), TLS: cfg.TLS, Socket: cfg.Socket, DB: cfg.DB, Master: cfg.Master}}
+	version := 1
 	if cfg.Version != nil {
-		c.version = *cfg.Version
+		version = *cfg.Version
 	}
 	var err error
 	if o.client != nil && cfg.Backend != core.BackendRedis && cfg.Backend != core.BackendMemcached {
@@ -186,38 +240,64 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 			if !ok {
 				return nil, fmt.Errorf("cache: WithClient(%T) on a redis URL: want a redis.UniversalClient", o.client)
 			}
-			c.d = &redisDriver{c: rc}
+			sh.d = newRedisDriver(rc)
 			break
 		}
-		c.d, err = newRedis(ctx, cfg, o.allowUnknown)
+		sh.d, err = newRedis(ctx, cfg, o.allowUnknown)
 	case core.BackendMemcached:
 		if o.client != nil {
 			mc, ok := o.client.(*memcache.Client)
 			if !ok {
 				return nil, fmt.Errorf("cache: WithClient(%T) on a memcached URL: want a *memcache.Client", o.client)
 			}
-			c.d = &memcached{c: mc, now: time.Now}
+			sh.d = &memcached{c: mc, now: time.Now}
 			break
 		}
-		c.d, err = newMemcached(cfg, o.allowUnknown)
+		sh.d, err = newMemcached(cfg, o.allowUnknown)
 	case core.BackendLocmem:
 		if err := noOptions(cfg, o.allowUnknown); err != nil {
 			return nil, err
 		}
-		c.d, err = newLocmemDriver(cfg)
+		sh.d, err = newLocmemDriver(cfg)
 	case core.BackendDummy:
 		if err := noOptions(cfg, o.allowUnknown); err != nil {
 			return nil, err
 		}
-		c.d = dummy{}
+		sh.d = dummy{}
 	default:
 		return nil, fmt.Errorf("%w: scheme %q (backend %s) has no Go implementation", ErrUnsupported, truncate(cfg.Scheme), cfg.Backend)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return sh.view(version), nil
 }
+
+// view returns the cache of version v on sh.
+func (sh *shared) view(v int) *Cache {
+	c := &Cache{shared: sh, version: v}
+	if sh.keyFunc == nil {
+		c.pre = sh.prefix + ":" + strconv.Itoa(v) + ":"
+	}
+	return c
+}
+
+// Version returns a view of c whose keys have version v (Django's
+// version= argument of every cache method): c.Version(3).Get(ctx, "k")
+// reads "<key_prefix>:3:k". The view shares c's connection, settings and
+// in-process state; it makes no connection of its own, so there is nothing
+// to close (Close on a view closes the cache, as on c). Keep a view for
+// repeated use: making one allocates, using it does not.
+func (c *Cache) Version(v int) *Cache {
+	if v == c.version {
+		return c
+	}
+	return c.view(v)
+}
+
+// CurrentVersion returns the version of c's keys: the URL's version (1 by
+// default), or the one given to [Cache.Version].
+func (c *Cache) CurrentVersion() int { return c.version }
 
 // noOptions rejects the options of an in-process URL, which has none.
 func noOptions(cfg core.Config, allow bool) error {
@@ -247,19 +327,57 @@ func truncate(s string) string {
 }
 
 // MakeKey returns the key as stored on the server.
-func (c *Cache) MakeKey(key string) string {
+func (c *Cache) MakeKey(key string) string { return c.key(key).made() }
+
+func (c *Cache) key(name string) key {
 	if c.keyFunc != nil {
-		return c.keyFunc(key, c.prefix, c.version)
+		return key{Name: c.keyFunc(name, c.prefix, c.version)}
 	}
-	return c.prefix + ":" + strconv.Itoa(c.version) + ":" + key
+	return key{Prefix: c.pre, Name: name}
 }
 
-func (c *Cache) makeKey(key string) (string, error) {
-	k := c.MakeKey(key)
+func (c *Cache) makeKey(name string) (key, error) {
+	k := c.key(name)
 	if err := c.d.validKey(k); err != nil {
-		return "", err
+		return key{}, err
 	}
 	return k, nil
+}
+
+// fail returns err as the error of operation op: a miss, an invalid key and
+// a value that is not an integer as they are (they are the caller's, and a
+// miss costs nothing); anything else as a [*clients.Error] that names the
+// cache (its redacted URL) and the kind (clients.ErrTimeout,
+// clients.ErrRefused, clients.ErrAuth, ...), and that matches
+// context.DeadlineExceeded or context.Canceled when the context ended the
+// call.
+func (c *Cache) fail(ctx context.Context, op string, err error) error {
+	if err == nil || err == ErrNotFound || errors.Is(err, ErrInvalidKey) || errors.Is(err, ErrNotInteger) {
+		return err
+	}
+	var ce *clients.Error
+	if errors.As(err, &ce) && ce.Package == "cache" {
+		return err // already an operation's error (GetOrSet's fill path)
+	}
+	// A socket deadline set from the context's deadline can fire a moment
+	// before the context reports it: the cause is the deadline all the same.
+	cerr := ctx.Err()
+	if d, ok := ctx.Deadline(); ok && cerr == nil && !time.Now().Before(d) {
+		cerr = context.DeadlineExceeded
+	}
+	cause := err
+	if cerr != nil && !errors.Is(err, cerr) {
+		cause = fmt.Errorf("%w: %w", cerr, err)
+	}
+	var r classify.Result
+	switch c.srv.Backend {
+	case string(core.BackendMemcached):
+		r = classify.Memcached(ctx, cause, c.srv)
+	default:
+		r = classify.Redis(ctx, cause, c.srv)
+	}
+	// r.Detail, the server's words, is the end of the cause, printed last.
+	return &clients.Error{Package: "cache", Op: op, Kind: r.Kind, URL: c.url, Msg: r.Msg, Err: cause}
 }
 
 func (c *Cache) expiry(opts []SetOption) expiry {
@@ -293,7 +411,11 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.d.get(ctx, k)
+	v, err := c.d.get(ctx, k)
+	if err != nil {
+		return nil, c.fail(ctx, "get", err)
+	}
+	return v, nil
 }
 
 // Set stores value under key.
@@ -302,7 +424,7 @@ func (c *Cache) Set(ctx context.Context, key string, value []byte, opts ...SetOp
 	if err != nil {
 		return err
 	}
-	return c.d.set(ctx, k, value, c.expiry(opts))
+	return c.fail(ctx, "set", c.d.set(ctx, k, value, c.expiry(opts)))
 }
 
 // Add stores value only if key is absent and reports whether it stored.
@@ -311,7 +433,8 @@ func (c *Cache) Add(ctx context.Context, key string, value []byte, opts ...SetOp
 	if err != nil {
 		return false, err
 	}
-	return c.d.add(ctx, k, value, c.expiry(opts))
+	ok, err := c.d.add(ctx, k, value, c.expiry(opts))
+	return ok, c.fail(ctx, "add", err)
 }
 
 // Delete removes key and reports whether it existed.
@@ -320,7 +443,8 @@ func (c *Cache) Delete(ctx context.Context, key string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return c.d.delete(ctx, k)
+	ok, err := c.d.delete(ctx, k)
+	return ok, c.fail(ctx, "delete", err)
 }
 
 // Has reports whether key is present.
@@ -329,58 +453,67 @@ func (c *Cache) Has(ctx context.Context, key string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return c.d.has(ctx, k)
+	ok, err := c.d.has(ctx, k)
+	return ok, c.fail(ctx, "has", err)
 }
 
-// GetMany returns the present keys among keys (keys as given, not made).
-func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, error) {
-	made := make([]string, len(keys))
-	back := make(map[string]string, len(keys))
-	for i, key := range keys {
-		k, err := c.makeKey(key)
+func (c *Cache) makeKeys(names []string) ([]key, error) {
+	keys := make([]key, len(names))
+	for i, name := range names {
+		k, err := c.makeKey(name)
 		if err != nil {
 			return nil, err
 		}
-		made[i] = k
-		back[k] = key
+		keys[i] = k
 	}
-	got, err := c.d.getMany(ctx, made)
+	return keys, nil
+}
+
+// GetMany returns the present keys among keys (keys as given, not made).
+// It is one round trip where the server has one: one MGET on redis (one per
+// hash slot on a Cluster, pipelined), one multi-get per memcached server.
+func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, error) {
+	made, err := c.makeKeys(keys)
 	if err != nil {
 		return nil, err
 	}
+	got, err := c.d.getMany(ctx, made)
+	if err != nil {
+		return nil, c.fail(ctx, "get_many", err)
+	}
 	out := make(map[string][]byte, len(got))
-	for k, v := range got {
-		out[back[k]] = v
+	for i, v := range got {
+		out[keys[i]] = v
 	}
 	return out, nil
 }
 
-// SetMany stores every item with the same expiry.
+// SetMany stores every item with the same expiry. It is one round trip on
+// redis: a MULTI/EXEC transaction of SET ... EX (atomic) on a standalone
+// server or Sentinel, pipelined SETs on a Cluster (atomic per key only);
+// a removing expiry is one DEL. On memcached it is one set per key.
 func (c *Cache) SetMany(ctx context.Context, items map[string][]byte, opts ...SetOption) error {
-	keys := make([]string, 0, len(items))
+	keys := make([]key, 0, len(items))
 	values := make([][]byte, 0, len(items))
-	for key, v := range items {
-		k, err := c.makeKey(key)
+	for name, v := range items {
+		k, err := c.makeKey(name)
 		if err != nil {
 			return err
 		}
 		keys = append(keys, k)
 		values = append(values, v)
 	}
-	return c.d.setMany(ctx, keys, values, c.expiry(opts))
+	return c.fail(ctx, "set_many", c.d.setMany(ctx, keys, values, c.expiry(opts)))
 }
 
-// DeleteMany removes keys.
+// DeleteMany removes keys: one DEL on redis (one per hash slot on a
+// Cluster, pipelined).
 func (c *Cache) DeleteMany(ctx context.Context, keys []string) error {
-	made := make([]string, len(keys))
-	for i, key := range keys {
-		k, err := c.makeKey(key)
-		if err != nil {
-			return err
-		}
-		made[i] = k
+	made, err := c.makeKeys(keys)
+	if err != nil {
+		return err
 	}
-	return c.d.deleteMany(ctx, made)
+	return c.fail(ctx, "delete_many", c.d.deleteMany(ctx, made))
 }
 
 // Incr adds delta (negative to decrement) to the decimal counter at key and
@@ -391,7 +524,19 @@ func (c *Cache) Incr(ctx context.Context, key string, delta int64) (int64, error
 	if err != nil {
 		return 0, err
 	}
-	return c.d.incr(ctx, k, delta)
+	n, err := c.d.incr(ctx, k, delta)
+	return n, c.fail(ctx, "incr", err)
+}
+
+// Decr subtracts delta from the decimal counter at key and returns the new
+// value: Django's decr, Incr(ctx, key, -delta).
+func (c *Cache) Decr(ctx context.Context, key string, delta int64) (int64, error) {
+	k, err := c.makeKey(key)
+	if err != nil {
+		return 0, err
+	}
+	n, err := c.d.incr(ctx, k, -delta)
+	return n, c.fail(ctx, "decr", err)
 }
 
 // Touch sets a new expiry on key and reports whether it existed.
@@ -400,21 +545,60 @@ func (c *Cache) Touch(ctx context.Context, key string, opts ...SetOption) (bool,
 	if err != nil {
 		return false, err
 	}
-	return c.d.touch(ctx, k, c.expiry(opts))
+	ok, err := c.d.touch(ctx, k, c.expiry(opts))
+	return ok, c.fail(ctx, "touch", err)
+}
+
+// IncrVersion moves the value of key from c's version to that version plus
+// delta and returns the new version, as Django's incr_version: the value is
+// read at the current version (a miss is [ErrNotFound]), stored at the new
+// version with the default expiry (the URL's timeout, else 300 s; Django's
+// set without a timeout), and the old key is deleted. As in Django it is
+// three operations, not one atomic step, and a delta of 0 deletes the
+// value.
+func (c *Cache) IncrVersion(ctx context.Context, key string, delta int) (int, error) {
+	old, err := c.makeKey(key)
+	if err != nil {
+		return 0, err
+	}
+	nv := c.version + delta
+	moved := c.Version(nv)
+	nk, err := moved.makeKey(key)
+	if err != nil {
+		return 0, err
+	}
+	v, err := c.d.get(ctx, old)
+	if err != nil {
+		return 0, c.fail(ctx, "incr_version", err)
+	}
+	if err := c.d.set(ctx, nk, v, c.expiry(nil)); err != nil {
+		return 0, c.fail(ctx, "incr_version", err)
+	}
+	if _, err := c.d.delete(ctx, old); err != nil {
+		return 0, c.fail(ctx, "incr_version", err)
+	}
+	return nv, nil
+}
+
+// DecrVersion is IncrVersion(ctx, key, -delta): Django's decr_version.
+func (c *Cache) DecrVersion(ctx context.Context, key string, delta int) (int, error) {
+	return c.IncrVersion(ctx, key, -delta)
 }
 
 // Clear removes this cache's keys: on redis every key starting with
 // "<key_prefix>:" (with an empty key_prefix, every key starting with ":",
-// i.e. every key default_key_func makes); on memcached everything
-// (flush_all, as Django); on locmem everything in this cache.
+// i.e. every key default_key_func makes), of every version; on memcached
+// everything (flush_all, as Django); on locmem everything in this cache.
 func (c *Cache) Clear(ctx context.Context) error {
-	return c.d.clear(ctx, c.prefix+":")
+	return c.fail(ctx, "clear", c.d.clear(ctx, c.prefix+":"))
 }
 
-// Close releases the client; no goroutine is left behind.
+// Close releases the client; no goroutine is left behind. A view made by
+// [Cache.Version] shares the client: closing either closes both.
 func (c *Cache) Close() error { return c.d.close() }
 
 // As sets target to the native client when target is a pointer to its type
 // (*redis.Client, *redis.ClusterClient, redis.UniversalClient,
-// *memcache.Client) and reports whether it did.
+// redis.Cmdable, *memcache.Client; for locmem the store,
+// *locmem.LRU[cache.LocmemKey, []byte]) and reports whether it did.
 func (c *Cache) As(target any) bool { return c.d.as(target) }

@@ -78,3 +78,56 @@ func greet(ctx context.Context, c *cache.Cache, w io.Writer) error {
 	_, err = c.Delete(ctx, "hits")
 	return err
 }
+
+// GetOrSet calls fill on a miss only, and concurrent callers of one missing
+// key share one fill.
+func ExampleCache_GetOrSet() {
+	ctx := context.Background()
+	c, _ := cache.Open(ctx, "locmem://")
+	defer c.Close()
+	fill := func(context.Context) ([]byte, error) {
+		fmt.Println("computing")
+		return []byte("expensive"), nil
+	}
+	for range 2 {
+		v, err := c.GetOrSet(ctx, "report", fill, cache.WithTTL(core.TTLSeconds(60)))
+		fmt.Println(string(v), err)
+	}
+	// Output:
+	// computing
+	// expensive <nil>
+	// expensive <nil>
+}
+
+// Version gives Django's version= argument; IncrVersion moves a value to a
+// new version.
+func ExampleCache_Version() {
+	ctx := context.Background()
+	c, _ := cache.Open(ctx, "locmem://?key_prefix=app")
+	defer c.Close()
+	_ = c.Set(ctx, "k", []byte("v1"))
+	fmt.Println(c.MakeKey("k"), c.Version(2).MakeKey("k"))
+
+	v, _ := c.IncrVersion(ctx, "k", 1) // app:1:k -> app:2:k
+	_, err := c.Get(ctx, "k")
+	got, _ := c.Version(v).Get(ctx, "k")
+	fmt.Println(v, errors.Is(err, cache.ErrNotFound), string(got))
+	// Output:
+	// app:1:k app:2:k
+	// 2 true v1
+}
+
+// Decr is Django's decr.
+func ExampleCache_Decr() {
+	ctx := context.Background()
+	c, _ := cache.Open(ctx, "locmem://")
+	defer c.Close()
+	_ = c.Set(ctx, "left", []byte("10"))
+	n, err := c.Decr(ctx, "left", 3)
+	fmt.Println(n, err)
+	_, err = c.Decr(ctx, "missing", 1)
+	fmt.Println(errors.Is(err, cache.ErrNotFound))
+	// Output:
+	// 7 <nil>
+	// true
+}

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,8 +18,14 @@ import (
 const MaxMemcachedKeyLength = 250
 
 type memcached struct {
-	c   *memcache.Client
-	now func() time.Time
+	// c is the client As gives: the caller's (WithClient), or one on the
+	// URL's servers and settings.
+	c *memcache.Client
+	// pool gives each call a client of its own, bounded by the call's
+	// context (see mcPool); nil for a caller's client, whose calls are
+	// bounded by a goroutine that watches the context.
+	pool *mcPool
+	now  func() time.Time
 }
 
 func newMemcached(cfg core.Config, allowUnknown bool) (*memcached, error) {
@@ -28,21 +33,37 @@ func newMemcached(cfg core.Config, allowUnknown bool) (*memcached, error) {
 	if allowUnknown {
 		opts = append(opts, gomemcache.AllowUnknownOptions())
 	}
+	ss, st, err := gomemcache.Selector(cfg, opts...)
+	if err != nil {
+		return nil, err
+	}
 	c, err := gomemcache.New(cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
-	return &memcached{c: c, now: time.Now}, nil
+	return &memcached{c: c, pool: newMCPool(ss, st.Timeout, st.ConnectTimeout, st.MaxIdleConns), now: time.Now}, nil
+}
+
+// do runs f, a gomemcache call, bounded by ctx.
+func (m *memcached) do(ctx context.Context, f func(c *memcache.Client) error) error {
+	if m.pool != nil {
+		return m.pool.do(ctx, f)
+	}
+	return bound0(ctx, func() error { return f(m.c) })
 }
 
 // validKey applies Django's memcache_key_warnings as errors.
-func (m *memcached) validKey(key string) error {
-	if len(key) > MaxMemcachedKeyLength {
-		return fmt.Errorf("%w: a memcached key is at most %d bytes, this one is %d (%q)", ErrInvalidKey, MaxMemcachedKeyLength, len(key), truncate(key))
+func (m *memcached) validKey(k key) error {
+	if n := len(k.Prefix) + len(k.Name); n > MaxMemcachedKeyLength {
+		return fmt.Errorf("%w: a memcached key is at most %d bytes, this one is %d (%q)", ErrInvalidKey, MaxMemcachedKeyLength, n, truncate(k.made()))
 	}
-	for i := 0; i < len(key); i++ {
-		if b := key[i]; b < 33 || b == 127 {
-			return fmt.Errorf("%w: memcached keys have no spaces or control characters (byte 0x%02x at %d in %q)", ErrInvalidKey, b, i, truncate(key))
+	for _, part := range [2]string{k.Prefix, k.Name} {
+		for i := 0; i < len(part); i++ {
+			if b := part[i]; b < 33 || b == 127 {
+				made := k.made()
+				at := strings.IndexByte(made, b)
+				return fmt.Errorf("%w: memcached keys have no spaces or control characters (byte 0x%02x at %d in %q)", ErrInvalidKey, b, at, truncate(made))
+			}
 		}
 	}
 	return nil
@@ -60,20 +81,30 @@ func (m *memcached) exp(e expiry) (int32, error) {
 	return gomemcache.Expiration(core.TTLSeconds(e.secs), m.now())
 }
 
-func (m *memcached) get(_ context.Context, key string) ([]byte, error) {
-	it, err := m.c.Get(key)
-	if errors.Is(err, memcache.ErrCacheMiss) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return it.Value, nil
+// Every call goes through do: gomemcache takes no context.
+
+func (m *memcached) get(ctx context.Context, k key) ([]byte, error) {
+	var v []byte
+	err := m.do(ctx, func(c *memcache.Client) error {
+		it, err := c.Get(k.made())
+		if err == memcache.ErrCacheMiss {
+			return ErrNotFound
+		}
+		if err == nil {
+			v = it.Value
+		}
+		return err
+	})
+	return v, err
 }
 
-func (m *memcached) set(_ context.Context, key string, value []byte, e expiry) error {
+func (m *memcached) set(ctx context.Context, k key, value []byte, e expiry) error {
+	return m.do(ctx, func(c *memcache.Client) error { return m.set1(c, k.made(), value, e) })
+}
+
+func (m *memcached) set1(c *memcache.Client, made string, value []byte, e expiry) error {
 	if e.remove() {
-		if err := m.c.Delete(key); err != nil && !errors.Is(err, memcache.ErrCacheMiss) {
+		if err := c.Delete(made); err != nil && err != memcache.ErrCacheMiss {
 			return err
 		}
 		return nil
@@ -82,81 +113,120 @@ func (m *memcached) set(_ context.Context, key string, value []byte, e expiry) e
 	if err != nil {
 		return err
 	}
-	return m.c.Set(&memcache.Item{Key: key, Value: value, Expiration: x})
+	return c.Set(&memcache.Item{Key: made, Value: value, Expiration: x})
 }
 
-func (m *memcached) add(_ context.Context, key string, value []byte, e expiry) (bool, error) {
+func (m *memcached) add(ctx context.Context, k key, value []byte, e expiry) (bool, error) {
 	x, err := m.exp(e)
 	if err != nil {
 		return false, err
 	}
-	err = m.c.Add(&memcache.Item{Key: key, Value: value, Expiration: x})
-	if errors.Is(err, memcache.ErrNotStored) {
+	stored := false
+	err = m.do(ctx, func(c *memcache.Client) error {
+		err := c.Add(&memcache.Item{Key: k.made(), Value: value, Expiration: x})
+		if err == memcache.ErrNotStored {
+			return nil
+		}
+		stored = err == nil
+		return err
+	})
+	return stored, err
+}
+
+func (m *memcached) delete(ctx context.Context, k key) (bool, error) {
+	existed := false
+	err := m.do(ctx, func(c *memcache.Client) error {
+		var err error
+		existed, err = delete1(c, k.made())
+		return err
+	})
+	return existed, err
+}
+
+func delete1(c *memcache.Client, made string) (bool, error) {
+	err := c.Delete(made)
+	if err == memcache.ErrCacheMiss {
 		return false, nil
 	}
 	return err == nil, err
 }
 
-func (m *memcached) delete(_ context.Context, key string) (bool, error) {
-	err := m.c.Delete(key)
-	if errors.Is(err, memcache.ErrCacheMiss) {
+func (m *memcached) has(ctx context.Context, k key) (bool, error) {
+	_, err := m.get(ctx, k)
+	if err == ErrNotFound {
 		return false, nil
 	}
 	return err == nil, err
 }
 
-func (m *memcached) has(ctx context.Context, key string) (bool, error) {
-	_, err := m.get(ctx, key)
-	if errors.Is(err, ErrNotFound) {
-		return false, nil
+// getMany is gomemcache's GetMulti: one "gets" per server (the servers in
+// parallel).
+func (m *memcached) getMany(ctx context.Context, keys []key) (map[int][]byte, error) {
+	if len(keys) == 0 {
+		return map[int][]byte{}, nil
 	}
-	return err == nil, err
-}
-
-func (m *memcached) getMany(_ context.Context, keys []string) (map[string][]byte, error) {
-	its, err := m.c.GetMulti(keys)
+	made := madeKeys(keys)
+	var its map[string]*memcache.Item
+	err := m.do(ctx, func(c *memcache.Client) error {
+		var err error
+		its, err = c.GetMulti(made)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]byte, len(its))
-	for k, it := range its {
-		out[k] = it.Value
+	out := make(map[int][]byte, len(its))
+	for i, k := range made {
+		if it, ok := its[k]; ok {
+			out[i] = it.Value
+		}
 	}
 	return out, nil
 }
 
-func (m *memcached) setMany(ctx context.Context, keys []string, values [][]byte, e expiry) error {
-	for i, k := range keys {
-		if err := m.set(ctx, k, values[i], e); err != nil {
-			return err
+// setMany and deleteMany are one request per key (memcached's text
+// protocol has no multi-set, and gomemcache no pipelining), in one bounded
+// call.
+func (m *memcached) setMany(ctx context.Context, keys []key, values [][]byte, e expiry) error {
+	return m.do(ctx, func(c *memcache.Client) error {
+		for i, k := range keys {
+			if err := m.set1(c, k.made(), values[i], e); err != nil {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-func (m *memcached) deleteMany(ctx context.Context, keys []string) error {
-	for _, k := range keys {
-		if _, err := m.delete(ctx, k); err != nil {
-			return err
+func (m *memcached) deleteMany(ctx context.Context, keys []key) error {
+	return m.do(ctx, func(c *memcache.Client) error {
+		for _, k := range keys {
+			if _, err := delete1(c, k.made()); err != nil {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-func (m *memcached) incr(_ context.Context, key string, delta int64) (int64, error) {
+func (m *memcached) incr(ctx context.Context, k key, delta int64) (int64, error) {
 	var n uint64
-	var err error
-	if delta >= 0 {
-		n, err = m.c.Increment(key, uint64(delta))
-	} else {
-		n, err = m.c.Decrement(key, uint64(-delta))
-	}
-	if errors.Is(err, memcache.ErrCacheMiss) {
+	made := k.made()
+	err := m.do(ctx, func(c *memcache.Client) error {
+		var err error
+		if delta >= 0 {
+			n, err = c.Increment(made, uint64(delta))
+		} else {
+			n, err = c.Decrement(made, uint64(-delta))
+		}
+		return err
+	})
+	if err == memcache.ErrCacheMiss {
 		return 0, ErrNotFound
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), "non-numeric") {
-			return 0, fmt.Errorf("%w: incr %q", ErrNotInteger, truncate(key))
+			return 0, fmt.Errorf("%w: incr %q", ErrNotInteger, truncate(made))
 		}
 		return 0, err
 	}
@@ -166,21 +236,36 @@ func (m *memcached) incr(_ context.Context, key string, delta int64) (int64, err
 	return int64(n), nil
 }
 
-func (m *memcached) touch(_ context.Context, key string, e expiry) (bool, error) {
+func (m *memcached) touch(ctx context.Context, k key, e expiry) (bool, error) {
 	x, err := m.exp(e)
 	if err != nil {
 		return false, err
 	}
-	err = m.c.Touch(key, x)
-	if errors.Is(err, memcache.ErrCacheMiss) {
-		return false, nil
-	}
-	return err == nil, err
+	existed := false
+	err = m.do(ctx, func(c *memcache.Client) error {
+		err := c.Touch(k.made(), x)
+		if err == memcache.ErrCacheMiss {
+			return nil
+		}
+		existed = err == nil
+		return err
+	})
+	return existed, err
 }
 
-func (m *memcached) clear(context.Context, string) error { return m.c.FlushAll() }
+func (m *memcached) clear(ctx context.Context, _ string) error {
+	return m.do(ctx, func(c *memcache.Client) error { return c.FlushAll() })
+}
 
-func (m *memcached) close() error { return m.c.Close() }
+func (m *memcached) close() error {
+	err := m.c.Close()
+	if m.pool != nil {
+		if perr := m.pool.close(); err == nil {
+			err = perr
+		}
+	}
+	return err
+}
 
 func (m *memcached) as(target any) bool {
 	if p, ok := target.(**memcache.Client); ok {

@@ -2,7 +2,11 @@
 // clients/gomemcache, clients/lru, clients/check) share: one error shape
 // ([Error]), the error kinds they have in common ([ErrWrongBackend],
 // [ErrNoGoClient], [ErrInvalidConfig], [ErrUnsupported], [ErrUnknownOption],
-// [ErrInvalidOption]) and Django's default entry lifetime ([DefaultTTL]).
+// [ErrInvalidOption]), the runtime kinds of a failed operation or check
+// ([ErrRefused], [ErrTimeout], [ErrCanceled], [ErrResolve], [ErrAuth],
+// [ErrDenied], [ErrTLS], [ErrUnknownMaster], [ErrLoading], [ErrMismatch],
+// [ErrClosed], [ErrServer], [ErrFailed]) and Django's default entry
+// lifetime ([DefaultTTL]).
 //
 // Every error a client package returns is an [*Error] whose Kind matches
 // with errors.Is, and where the problem is one core knows, a core error kind
@@ -62,11 +66,57 @@ var (
 	ErrInvalidOption = NewKind("invalid_option", "invalid option", core.ErrInvalidParameter)
 )
 
+// The runtime kinds: what went wrong talking to a server, for an error of
+// an operation (package cache) or of a check. The message of such an error
+// says what to do about it; the kind is for errors.Is and for machines
+// (Code).
+var (
+	// ErrRefused: nothing listens at the address (or the unix socket does
+	// not exist, or may not be opened).
+	ErrRefused = NewKind("refused", "connection refused", nil)
+	// ErrTimeout: no answer before the deadline (the context's, or the
+	// URL's own timeouts). When the context's deadline caused it, the error
+	// matches context.DeadlineExceeded too.
+	ErrTimeout = NewKind("timeout", "timed out", nil)
+	// ErrCanceled: the caller cancelled the context; the error matches
+	// context.Canceled too.
+	ErrCanceled = NewKind("canceled", "cancelled", nil)
+	// ErrResolve: a host name does not resolve.
+	ErrResolve = NewKind("resolve", "host not found", nil)
+	// ErrAuth: the server rejected the credentials, or the user may not run
+	// the command.
+	ErrAuth = NewKind("auth", "authentication failed", nil)
+	// ErrDenied: the server refuses connections by policy (redis in
+	// protected mode, -DENIED).
+	ErrDenied = NewKind("denied", "connection denied by the server", nil)
+	// ErrTLS: the TLS handshake failed, or the port does not speak TLS.
+	ErrTLS = NewKind("tls", "TLS handshake failed", nil)
+	// ErrUnknownMaster: the Sentinels answered but know no master of that
+	// name.
+	ErrUnknownMaster = NewKind("unknown_master", "unknown sentinel master", nil)
+	// ErrLoading: the server is up but still loading its dataset.
+	ErrLoading = NewKind("loading", "the server is loading its dataset", nil)
+	// ErrMismatch: the server is not what the URL says (another protocol,
+	// not a cluster node, fewer databases than the db).
+	ErrMismatch = NewKind("mismatch", "the server is not what the URL says", nil)
+	// ErrClosed: the server closed the connection (or reset it) without
+	// an answer.
+	ErrClosed = NewKind("closed", "the server closed the connection", nil)
+	// ErrServer: the server answered with an error (out of memory, a
+	// read-only replica, a wrong type).
+	ErrServer = NewKind("server", "the server reported an error", nil)
+	// ErrFailed: any other failure.
+	ErrFailed = NewKind("failed", "the operation failed", nil)
+)
+
 // Error is the error of every client package.
 type Error struct {
-	// Package is the client package's name ("goredis", "gomemcache"),
-	// the prefix of the message.
+	// Package is the client package's name ("goredis", "gomemcache",
+	// "cache"), the prefix of the message.
 	Package string
+	// Op is the operation that failed ("get", "set_many"), for an error of
+	// an operation on a server; "" for a configuration error.
+	Op string
 	// Kind is the sentinel the error matches with errors.Is.
 	Kind *Kind
 	// Options are the names of the options concerned, sorted (empty when
@@ -79,15 +129,19 @@ type Error struct {
 	// Msg says what is wrong and how to fix it.
 	Msg string
 	// Err is the underlying cause (a *core.Error, reading a certificate
-	// file, a DNS failure), or nil.
+	// file, a DNS failure, context.DeadlineExceeded), or nil.
 	Err error
 }
 
-// Error returns `<package>: <msg> (in "<redacted URL>")[: <cause>]`.
+// Error returns `<package>: [<op>: ]<msg> (in "<redacted URL>")[: <cause>]`.
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Package != "" {
 		b.WriteString(e.Package)
+		b.WriteString(": ")
+	}
+	if e.Op != "" {
+		b.WriteString(e.Op)
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)

@@ -1,6 +1,7 @@
 package clients_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +24,10 @@ func TestErrorShape(t *testing.T) {
 		{&clients.Error{Package: "gomemcache", Kind: clients.ErrInvalidOption, URL: "memcached://h?x=1", Msg: "bad", Err: fs.ErrPermission},
 			`gomemcache: bad (in "memcached://h?x=1"): permission denied`,
 			[]error{clients.ErrInvalidOption, core.ErrInvalidParameter, fs.ErrPermission}, []error{clients.ErrUnknownOption}},
+		{&clients.Error{Package: "cache", Op: "get", Kind: clients.ErrTimeout, URL: "redis://h:6379/0", Msg: "no answer in time",
+			Err: fmt.Errorf("%w: read: i/o timeout", context.DeadlineExceeded)},
+			`cache: get: no answer in time (in "redis://h:6379/0"): context deadline exceeded: read: i/o timeout`,
+			[]error{clients.ErrTimeout, context.DeadlineExceeded}, []error{clients.ErrCanceled, context.Canceled, core.ErrInvalidParameter}},
 		{&clients.Error{Kind: clients.ErrWrongBackend, Msg: "not redis"}, "not redis",
 			[]error{clients.ErrWrongBackend}, []error{core.ErrInvalidParameter, clients.ErrNoGoClient}},
 	} {

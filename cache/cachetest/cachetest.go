@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,7 +82,16 @@ func Run(t *testing.T, tg Target) {
 		{"Results", s.results, nil},
 		{"TouchTTL", s.touchTTL, nil},
 		{"Incr", s.incr, nil},
+		{"Decr", s.decr, nil},
 		{"IncrAtomic", s.incrAtomic, []Kind{Redis, Memcached, Locmem}},
+		{"IncrVersion", s.incrVersion, nil},
+		{"VersionPerCall", s.versionPerCall, nil},
+		{"GetOrSet", s.getOrSet, nil},
+		{"GetOrSetOneFill", s.getOrSetOneFill, nil},
+		{"GetOrSetFillError", s.getOrSetFillError, nil},
+		{"GetOrSetCallerDeadline", s.getOrSetCallerDeadline, nil},
+		{"GetOrSetFillLock", s.getOrSetFillLock, nil},
+		{"BatchCommands", s.batchCommands, []Kind{Redis}},
 		{"Clear", s.clear, nil},
 		{"MemcachedKeys", s.memcachedKeys, nil},
 		{"LocmemCapacity", s.locmemCapacity, []Kind{Locmem}},
@@ -833,4 +843,444 @@ func sep(u string) string {
 		return "&"
 	}
 	return "?"
+}
+
+// decr: Django's decr(key, delta) is incr(key, -delta).
+func (s *suite) decr(t *testing.T) {
+	c := s.open(t, "key_prefix=decr")
+	if n, err := c.Decr(ctx(t), "missing", 1); !errors.Is(err, cache.ErrNotFound) {
+		t.Errorf("Decr missing = %d, %v; want ErrNotFound", n, err)
+	}
+	s.wantAbsent(t, "decr:1:missing")
+	if !s.stores() {
+		return
+	}
+	mustSet(t, c, "n", "10", ttl(100))
+	for _, step := range []struct{ delta, want int64 }{{3, 7}, {-5, 12}, {0, 12}} {
+		n, err := c.Decr(ctx(t), "n", step.delta)
+		if err != nil || n != step.want {
+			t.Fatalf("Decr(%d) = %d, %v; want %d", step.delta, n, err, step.want)
+		}
+		want := strconv.FormatInt(step.want, 10)
+		if s.tg.Kind == Memcached && step.delta == 3 {
+			// memcached's decr keeps the value's length: "10" - 3 is "7 "
+			// (Django's int() reads it as 7, and so does incr).
+			want += " "
+		}
+		s.wantStored(t, "decr:1:n", want)
+	}
+	s.wantTTL(t, "decr:1:n", 100*time.Second)
+	want := int64(-8)
+	if s.tg.Kind == Memcached {
+		want = 0 // memcached's decr stops at 0
+	}
+	if n, err := c.Decr(ctx(t), "n", 20); err != nil || n != want {
+		t.Errorf("Decr(12, 20) = %d, %v; want %d on %s", n, err, want, s.tg.Kind)
+	}
+	mustSet(t, c, "text", "abc")
+	if _, err := c.Decr(ctx(t), "text", 1); !errors.Is(err, cache.ErrNotInteger) {
+		t.Errorf("Decr on text = %v, want ErrNotInteger", err)
+	}
+}
+
+// incrVersion: Django's incr_version/decr_version: the value moves to the
+// new version with the default expiry, the old key is removed, the new
+// version is returned; a missing key is ErrNotFound.
+func (s *suite) incrVersion(t *testing.T) {
+	c := s.open(t, "key_prefix=iv&timeout=200")
+	if v, err := c.IncrVersion(ctx(t), "missing", 1); !errors.Is(err, cache.ErrNotFound) {
+		t.Errorf("IncrVersion missing = %d, %v; want ErrNotFound", v, err)
+	}
+	if v, err := c.DecrVersion(ctx(t), "missing", 1); !errors.Is(err, cache.ErrNotFound) {
+		t.Errorf("DecrVersion missing = %d, %v; want ErrNotFound", v, err)
+	}
+	if !s.stores() {
+		return
+	}
+	mustSet(t, c, "k", "v1", ttl(50))
+	v, err := c.IncrVersion(ctx(t), "k", 1)
+	if err != nil || v != 2 {
+		t.Fatalf("IncrVersion(k, 1) = %d, %v; want 2", v, err)
+	}
+	s.wantAbsent(t, "iv:1:k")
+	s.wantStored(t, "iv:2:k", "v1")
+	s.wantTTL(t, "iv:2:k", 200*time.Second) // Django's set: the default timeout
+	s.wantGet(t, c, "k", nil)
+	s.wantGet(t, c.Version(2), "k", str("v1"))
+
+	v, err = c.Version(2).IncrVersion(ctx(t), "k", 5)
+	if err != nil || v != 7 {
+		t.Fatalf("Version(2).IncrVersion(k, 5) = %d, %v; want 7", v, err)
+	}
+	s.wantAbsent(t, "iv:2:k")
+	s.wantStored(t, "iv:7:k", "v1")
+
+	v, err = c.Version(7).DecrVersion(ctx(t), "k", 4)
+	if err != nil || v != 3 {
+		t.Fatalf("Version(7).DecrVersion(k, 4) = %d, %v; want 3", v, err)
+	}
+	s.wantAbsent(t, "iv:7:k")
+	s.wantStored(t, "iv:3:k", "v1")
+	s.wantGet(t, c.Version(3), "k", str("v1"))
+}
+
+// versionPerCall: a view of another version (Django's version= argument)
+// makes its keys with that version for every operation, and leaves the
+// other versions alone.
+func (s *suite) versionPerCall(t *testing.T) {
+	c := s.open(t, "key_prefix=vpc")
+	v5 := c.Version(5)
+	if got := v5.MakeKey("k"); got != "vpc:5:k" {
+		t.Errorf("Version(5).MakeKey = %q, want vpc:5:k", got)
+	}
+	if v5.CurrentVersion() != 5 || c.CurrentVersion() != 1 || c.Version(1) != c {
+		t.Errorf("versions: view %d, cache %d", v5.CurrentVersion(), c.CurrentVersion())
+	}
+	mustSet(t, c, "k", "one")
+	mustSet(t, v5, "k", "five")
+	s.wantGet(t, c, "k", str("one"))
+	s.wantGet(t, v5, "k", str("five"))
+	s.wantStored(t, "vpc:1:k", "one")
+	s.wantStored(t, "vpc:5:k", "five")
+	if ok, err := v5.Add(ctx(t), "a", []byte("x")); err != nil || !ok {
+		t.Errorf("Version(5).Add = %v, %v", ok, err)
+	}
+	s.wantStored(t, "vpc:5:a", "x")
+	s.wantAbsent(t, "vpc:1:a")
+	if ok, err := v5.Has(ctx(t), "a"); err != nil || ok != s.stores() {
+		t.Errorf("Version(5).Has = %v, %v", ok, err)
+	}
+	if ok, err := c.Has(ctx(t), "a"); err != nil || ok {
+		t.Errorf("Has at version 1 = %v, %v; want false", ok, err)
+	}
+	if err := v5.SetMany(ctx(t), map[string][]byte{"m1": []byte("1"), "m2": []byte("2")}); err != nil {
+		t.Fatal(err)
+	}
+	s.wantStored(t, "vpc:5:m1", "1")
+	got, err := v5.GetMany(ctx(t), []string{"m1", "m2", "k"})
+	if err != nil || s.stores() && (len(got) != 3 || string(got["k"]) != "five") {
+		t.Errorf("Version(5).GetMany = %q, %v", got, err)
+	}
+	if got, _ := c.GetMany(ctx(t), []string{"m1", "m2"}); len(got) != 0 {
+		t.Errorf("GetMany at version 1 = %q, want nothing", got)
+	}
+	mustSet(t, v5, "n", "1")
+	if n, err := v5.Incr(ctx(t), "n", 2); s.stores() && (err != nil || n != 3) {
+		t.Errorf("Version(5).Incr = %d, %v", n, err)
+	}
+	s.wantStored(t, "vpc:5:n", "3")
+	if ok, err := v5.Touch(ctx(t), "n", ttl(40)); err != nil || ok != s.stores() {
+		t.Errorf("Version(5).Touch = %v, %v", ok, err)
+	}
+	s.wantTTL(t, "vpc:5:n", 40*time.Second)
+	if err := v5.DeleteMany(ctx(t), []string{"m1", "m2"}); err != nil {
+		t.Fatal(err)
+	}
+	s.wantAbsent(t, "vpc:5:m1")
+	if ok, err := v5.Delete(ctx(t), "k"); err != nil || ok != s.stores() {
+		t.Errorf("Version(5).Delete = %v, %v", ok, err)
+	}
+	s.wantAbsent(t, "vpc:5:k")
+	s.wantStored(t, "vpc:1:k", "one")
+	v, err := v5.GetOrSet(ctx(t), "g", func(context.Context) ([]byte, error) { return []byte("filled"), nil })
+	if err != nil || string(v) != "filled" {
+		t.Errorf("Version(5).GetOrSet = %q, %v", v, err)
+	}
+	s.wantStored(t, "vpc:5:g", "filled")
+	s.wantAbsent(t, "vpc:1:g")
+}
+
+// getOrSet: a hit returns the value without calling fill; a miss stores
+// fill's value with Add and the call's expiry; when another writer stored
+// first, that value wins (Django's get after add).
+func (s *suite) getOrSet(t *testing.T) {
+	c := s.open(t, "key_prefix=gos")
+	calls := 0
+	fill := func(v string) func(context.Context) ([]byte, error) {
+		return func(context.Context) ([]byte, error) { calls++; return []byte(v), nil }
+	}
+	v, err := c.GetOrSet(ctx(t), "k", fill("first"), ttl(70))
+	if err != nil || string(v) != "first" || calls != 1 {
+		t.Fatalf("GetOrSet on a miss = %q, %v (%d fills); want first, 1 fill", v, err, calls)
+	}
+	s.wantStored(t, "gos:1:k", "first")
+	s.wantTTL(t, "gos:1:k", 70*time.Second)
+	v, err = c.GetOrSet(ctx(t), "k", fill("second"))
+	want := "first"
+	if !s.stores() {
+		want = "second"
+	}
+	if err != nil || string(v) != want {
+		t.Errorf("GetOrSet on a hit = %q, %v; want %q", v, err, want)
+	}
+	if s.stores() && calls != 1 {
+		t.Errorf("GetOrSet on a hit called fill")
+	}
+	// Another writer stores while fill runs: its value is returned and kept.
+	v, err = c.GetOrSet(ctx(t), "race", func(ctx context.Context) ([]byte, error) {
+		mustSet(t, c, "race", "theirs")
+		return []byte("mine"), nil
+	})
+	want = "theirs"
+	if !s.stores() {
+		want = "mine"
+	}
+	if err != nil || string(v) != want {
+		t.Errorf("GetOrSet racing a Set = %q, %v; want %q", v, err, want)
+	}
+	if s.stores() {
+		s.wantStored(t, "gos:1:race", "theirs")
+	}
+	// A 0 expiry stores nothing; the fill's value is returned.
+	v, err = c.GetOrSet(ctx(t), "zero", fill("z"), ttl(0))
+	if err != nil || string(v) != "z" {
+		t.Errorf("GetOrSet with a 0 expiry = %q, %v", v, err)
+	}
+	s.wantAbsent(t, "gos:1:zero")
+	// The value returned is the caller's: changing it changes no entry.
+	v, _ = c.GetOrSet(ctx(t), "own", fill("abc"))
+	if len(v) > 0 {
+		v[0] = 'X'
+	}
+	if s.stores() {
+		s.wantGet(t, c, "own", str("abc"))
+	}
+}
+
+// getOrSetOneFill: 50 concurrent callers missing one key share one fill
+// and all get its value.
+func (s *suite) getOrSetOneFill(t *testing.T) {
+	c := s.open(t, "key_prefix=gos1")
+	var fills atomic.Int32
+	release := make(chan struct{})
+	fill := func(context.Context) ([]byte, error) {
+		fills.Add(1)
+		<-release
+		return []byte("shared"), nil
+	}
+	const callers = 50
+	var wg sync.WaitGroup
+	var started sync.WaitGroup
+	errs := make(chan error, callers)
+	for range callers {
+		wg.Add(1)
+		started.Add(1)
+		go func() {
+			defer wg.Done()
+			started.Done()
+			v, err := c.GetOrSet(ctx(t), "k", fill)
+			if err == nil && string(v) != "shared" {
+				err = fmt.Errorf("got %q", v)
+			}
+			errs <- err
+		}()
+	}
+	started.Wait()
+	// Let every caller miss and join before the fill returns.
+	time.Sleep(200 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := fills.Load(); n != 1 {
+		t.Errorf("%d concurrent GetOrSet on one missing key called fill %d times, want 1", callers, n)
+	}
+	s.wantStored(t, "gos1:1:k", "shared")
+}
+
+// getOrSetFillError: a fill error reaches every waiting caller, as it is,
+// and nothing is stored.
+func (s *suite) getOrSetFillError(t *testing.T) {
+	c := s.open(t, "key_prefix=gose")
+	boom := errors.New("the database is down")
+	release := make(chan struct{})
+	var fills atomic.Int32
+	fill := func(context.Context) ([]byte, error) {
+		fills.Add(1)
+		<-release
+		return nil, boom
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 10)
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.GetOrSet(ctx(t), "k", fill)
+			errs <- err
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if !errors.Is(err, boom) {
+			t.Errorf("GetOrSet with a failing fill = %v, want the fill's error", err)
+		}
+	}
+	if n := fills.Load(); n != 1 {
+		t.Errorf("fill called %d times, want 1", n)
+	}
+	s.wantGet(t, c, "k", nil)
+	s.wantAbsent(t, "gose:1:k")
+	// A panicking fill is an error, not a crash.
+	if _, err := c.GetOrSet(ctx(t), "p", func(context.Context) ([]byte, error) { panic("oops") }); err == nil || !strings.Contains(err.Error(), "oops") {
+		t.Errorf("GetOrSet with a panicking fill = %v", err)
+	}
+}
+
+// getOrSetCallerDeadline: a waiting caller whose context ends returns at
+// once with its context's error; the others still get the value; the fill's
+// context is cancelled only when every caller has left.
+func (s *suite) getOrSetCallerDeadline(t *testing.T) {
+	c := s.open(t, "key_prefix=gosd")
+	release := make(chan struct{})
+	fillCtx := make(chan context.Context, 1)
+	fill := func(ctx context.Context) ([]byte, error) {
+		fillCtx <- ctx
+		<-release
+		return []byte("late"), nil
+	}
+	patient := make(chan error, 1)
+	go func() {
+		v, err := c.GetOrSet(ctx(t), "k", fill)
+		if err == nil && string(v) != "late" {
+			err = fmt.Errorf("got %q", v)
+		}
+		patient <- err
+	}()
+	fctx := <-fillCtx
+	short, cancel := context.WithTimeout(ctx(t), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetOrSet(short, "k", fill)
+	if took := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || took > time.Second {
+		t.Errorf("a waiting caller with a 50 ms deadline: %v after %v", err, took)
+	}
+	if fctx.Err() != nil {
+		t.Error("the fill's context ended while a caller still waits")
+	}
+	close(release)
+	if err := <-patient; err != nil {
+		t.Errorf("the patient caller: %v", err)
+	}
+
+	// When every caller has left, the fill's context is cancelled.
+	gone := make(chan struct{})
+	c2ctx, cancel2 := context.WithCancel(ctx(t))
+	go func() {
+		_, _ = c.GetOrSet(c2ctx, "k2", func(ctx context.Context) ([]byte, error) {
+			fillCtx <- ctx
+			<-ctx.Done()
+			close(gone)
+			return nil, ctx.Err()
+		})
+	}()
+	<-fillCtx
+	cancel2()
+	select {
+	case <-gone:
+	case <-time.After(5 * time.Second):
+		t.Error("the fill's context was not cancelled when its only caller left")
+	}
+	s.wantAbsent(t, "gosd:1:k2")
+}
+
+// getOrSetFillLock: with WithFillLock, two caches (two processes, as far
+// as the in-process sharing goes) missing one key call one fill between
+// them; the lock key is gone afterwards.
+func (s *suite) getOrSetFillLock(t *testing.T) {
+	if !s.stores() || s.tg.Kind == Locmem {
+		t.Skip("no store shared between two caches (locmem is one store per cache, dummy stores nothing)")
+	}
+	a := s.open(t, "key_prefix=gosl")
+	b := s.open(t, "key_prefix=gosl")
+	var fills atomic.Int32
+	fill := func(context.Context) ([]byte, error) {
+		fills.Add(1)
+		time.Sleep(150 * time.Millisecond)
+		return []byte("once"), nil
+	}
+	var wg sync.WaitGroup
+	for _, c := range []*cache.Cache{a, b, a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := c.GetOrSet(ctx(t), "k", fill, cache.WithFillLock(5*time.Second))
+			if err != nil || string(v) != "once" {
+				t.Errorf("GetOrSet with a fill lock = %q, %v", v, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := fills.Load(); n != 1 {
+		t.Errorf("two caches with a fill lock called fill %d times, want 1", n)
+	}
+	s.wantStored(t, "gosl:1:k", "once")
+	s.wantAbsent(t, "gosl:1:k:fill-lock")
+}
+
+// batchCommands: the batches are native on the server, counted by INFO
+// commandstats: GetMany of 100 keys is one MGET (one per hash slot on a
+// cluster) and no GET; SetMany is one MULTI/EXEC of SETs (pipelined SETs
+// on a cluster); DeleteMany one DEL (per slot on a cluster).
+func (s *suite) batchCommands(t *testing.T) {
+	st, ok := s.tg.Server.(CommandStats)
+	if !ok {
+		t.Skip("the target's server view does not count commands")
+	}
+	c := s.open(t, "key_prefix=batch")
+	keys := make([]string, 100)
+	items := map[string][]byte{}
+	for i := range keys {
+		keys[i] = "k" + strconv.Itoa(i)
+		items[keys[i]] = []byte(strconv.Itoa(i))
+	}
+	slots, err := st.Slots(ctx(t), c, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(f func()) map[string]int64 {
+		t.Helper()
+		if err := st.ResetStats(ctx(t)); err != nil {
+			t.Fatal(err)
+		}
+		f()
+		calls, err := st.Calls(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return calls
+	}
+	calls := count(func() {
+		if err := c.SetMany(ctx(t), items); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if calls["set"] != 100 || slots == 1 && (calls["multi"] != 1 || calls["exec"] != 1) {
+		t.Errorf("SetMany of 100 keys: commands %v; want 100 SET in one MULTI/EXEC (pipelined on a cluster)", calls)
+	}
+	calls = count(func() {
+		got, err := c.GetMany(ctx(t), keys)
+		if err != nil || len(got) != 100 || string(got["k42"]) != "42" {
+			t.Fatalf("GetMany = %d values, %v", len(got), err)
+		}
+	})
+	if calls["mget"] != int64(slots) || calls["get"] != 0 {
+		t.Errorf("GetMany of 100 keys over %d hash slots: commands %v; want %d MGET and no GET", slots, calls, slots)
+	}
+	calls = count(func() {
+		if err := c.DeleteMany(ctx(t), keys); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if calls["del"] != int64(slots) {
+		t.Errorf("DeleteMany of 100 keys over %d hash slots: commands %v; want %d DEL", slots, calls, slots)
+	}
+	s.wantAbsent(t, c.MakeKey("k7"))
 }

@@ -9,9 +9,12 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/cacheurl/cacheurl/cache"
 )
 
 // NoExpiry is the TTL a [Server] reports for an entry that never expires.
@@ -32,9 +35,85 @@ type Server interface {
 	Set(ctx context.Context, key string, value []byte) error
 }
 
+// CommandStats is a server view that counts the commands the server ran
+// (redis's INFO commandstats), for the checks that batches are native.
+type CommandStats interface {
+	// ResetStats zeroes the counts (CONFIG RESETSTAT on every node).
+	ResetStats(ctx context.Context) error
+	// Calls returns the calls per command since the reset ("mget": 1),
+	// summed over the nodes.
+	Calls(ctx context.Context) (map[string]int64, error)
+	// Slots returns how many hash slots the made keys of c fall in, as the
+	// server computes them (CLUSTER KEYSLOT); 1 on a server that is not a
+	// cluster.
+	Slots(ctx context.Context, c *cache.Cache, keys []string) (int, error)
+}
+
 // RedisServer reads a redis server (standalone, Sentinel master or
-// Cluster) through a go-redis client of its own.
+// Cluster) through a go-redis client of its own. It implements
+// [CommandStats].
 func RedisServer(c redis.UniversalClient) Server { return redisServer{c} }
+
+// nodes calls f on each node (each master of a cluster).
+func (s redisServer) nodes(ctx context.Context, f func(context.Context, *redis.Client) error) error {
+	switch c := s.c.(type) {
+	case *redis.ClusterClient:
+		var mu sync.Mutex
+		return c.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return f(ctx, n)
+		})
+	case *redis.Client:
+		return f(ctx, c)
+	}
+	return fmt.Errorf("cachetest: a %T counts no commands", s.c)
+}
+
+func (s redisServer) ResetStats(ctx context.Context) error {
+	return s.nodes(ctx, func(ctx context.Context, n *redis.Client) error { return n.ConfigResetStat(ctx).Err() })
+}
+
+func (s redisServer) Calls(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := s.nodes(ctx, func(ctx context.Context, n *redis.Client) error {
+		info, err := n.Info(ctx, "commandstats").Result()
+		if err != nil {
+			return err
+		}
+		// cmdstat_mget:calls=1,usec=...
+		for _, line := range strings.Split(info, "\n") {
+			name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+			cmd, isStat := strings.CutPrefix(name, "cmdstat_")
+			if !ok || !isStat {
+				continue
+			}
+			calls, _, _ := strings.Cut(strings.TrimPrefix(rest, "calls="), ",")
+			n, err := strconv.ParseInt(calls, 10, 64)
+			if err != nil {
+				return fmt.Errorf("cachetest: INFO commandstats line %q", line)
+			}
+			out[cmd] += n
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s redisServer) Slots(ctx context.Context, c *cache.Cache, keys []string) (int, error) {
+	if _, ok := s.c.(*redis.ClusterClient); !ok {
+		return 1, nil
+	}
+	slots := map[int64]bool{}
+	for _, k := range keys {
+		n, err := s.c.ClusterKeySlot(ctx, c.MakeKey(k)).Result()
+		if err != nil {
+			return 0, err
+		}
+		slots[n] = true
+	}
+	return len(slots), nil
+}
 
 type redisServer struct{ c redis.UniversalClient }
 

@@ -7,12 +7,13 @@
 // An expired entry is a miss: it is removed when it is read, or evicted as
 // the least recently used one when the cache is full, so memory stays
 // bounded by the capacity and no goroutine is ever started (nothing to
-// close). The choice of golang-lru over otter/v2 (which has per-entry
-// expiry of its own, but evicts by frequency as well as recency and
-// exceeds its maximum until its maintenance runs) and over
+// close). Deadlines are kept on the monotonic clock, read once per call
+// outside the lock. The choice of golang-lru over otter/v2 (which has
+// per-entry expiry of its own, but evicts by frequency as well as recency
+// and exceeds its maximum until its maintenance runs) and over
 // jellydator/ttlcache/v3 (per-entry expiry and LRU eviction too, but a
 // Set 2.5 to 3.5 times slower through the driver) is measured in
-// docs/cache.md.
+// docs/cache.md (the comparisons live in the compat module).
 package locmem
 
 import (
@@ -32,12 +33,28 @@ type LRU[K comparable, V any] struct {
 	mu  sync.Mutex
 	l   *simplelru.LRU[K, entry[V]]
 	ttl time.Duration
+	// now is a test's clock; nil reads the monotonic clock.
 	now func() time.Time
 }
 
 type entry[V any] struct {
 	v        V
-	deadline int64 // unix nanoseconds; 0: never
+	deadline int64 // nanoseconds since epoch (see clock); 0: never
+}
+
+// epoch is the origin of the deadlines: they are monotonic nanoseconds
+// since the package was loaded, so reading the clock is one monotonic
+// clock read (time.Since), cheaper than time.Now, and a wall-clock jump
+// moves no deadline.
+var epoch = time.Now()
+
+// clock returns the current time in deadline units. Every method reads it
+// before taking the lock.
+func (c *LRU[K, V]) clock() int64 {
+	if c.now != nil {
+		return int64(c.now().Sub(epoch))
+	}
+	return int64(time.Since(epoch))
 }
 
 // New returns a store of size entries whose Add gives each entry ttl to
@@ -50,16 +67,16 @@ func New[K comparable, V any](size int, ttl time.Duration) (*LRU[K, V], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &LRU[K, V]{l: l, ttl: ttl, now: time.Now}, nil
+	return &LRU[K, V]{l: l, ttl: ttl}, nil
 }
 
-func (c *LRU[K, V]) expired(e entry[V]) bool {
-	return e.deadline != 0 && c.now().UnixNano() >= e.deadline
+func expired[V any](e entry[V], now int64) bool {
+	return e.deadline != 0 && now >= e.deadline
 }
 
-// live returns the entry if present and not expired, removing an expired
-// one; peek does not mark it used. c.mu is held.
-func (c *LRU[K, V]) live(key K, peek bool) (entry[V], bool) {
+// live returns the entry if present and not expired at now, removing an
+// expired one; peek does not mark it used. c.mu is held.
+func (c *LRU[K, V]) live(key K, peek bool, now int64) (entry[V], bool) {
 	var e entry[V]
 	var ok bool
 	if peek {
@@ -67,58 +84,79 @@ func (c *LRU[K, V]) live(key K, peek bool) (entry[V], bool) {
 	} else {
 		e, ok = c.l.Get(key)
 	}
-	if ok && c.expired(e) {
+	if ok && expired(e, now) {
 		c.l.Remove(key)
 		return entry[V]{}, false
 	}
 	return e, ok
 }
 
-func unixNano(t time.Time) int64 {
+// toDeadline converts a deadline (the zero time: never).
+func toDeadline(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
-	return t.UnixNano()
+	if d := int64(t.Sub(epoch)); d != 0 {
+		return d
+	}
+	return 1 // 0 means never
 }
 
-func toTime(ns int64) time.Time {
-	if ns == 0 {
+func toTime(d int64) time.Time {
+	if d == 0 {
 		return time.Time{}
 	}
-	return time.Unix(0, ns)
+	return epoch.Add(time.Duration(d))
 }
 
 // Add adds or replaces an entry with the store's TTL, marks it most
 // recently used, and reports whether the least recently used entry was
 // evicted to make room.
 func (c *LRU[K, V]) Add(key K, value V) (evicted bool) {
-	var deadline time.Time
-	if c.ttl > 0 {
-		deadline = c.now().Add(c.ttl)
+	return c.AddFor(key, value, c.ttl)
+}
+
+// AddFor is Add with the entry's own lifetime from now (0 or less: no
+// expiry); it reads the clock once, before taking the lock.
+func (c *LRU[K, V]) AddFor(key K, value V, ttl time.Duration) (evicted bool) {
+	var d int64
+	if ttl > 0 {
+		d = c.clock() + int64(ttl)
 	}
-	return c.AddUntil(key, value, deadline)
+	c.mu.Lock()
+	evicted = c.l.Add(key, entry[V]{v: value, deadline: d})
+	c.mu.Unlock()
+	return evicted
 }
 
 // AddUntil is Add with the entry's own deadline (the zero time: never).
 func (c *LRU[K, V]) AddUntil(key K, value V, deadline time.Time) (evicted bool) {
+	d := toDeadline(deadline)
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.l.Add(key, entry[V]{v: value, deadline: unixNano(deadline)})
+	evicted = c.l.Add(key, entry[V]{v: value, deadline: d})
+	c.mu.Unlock()
+	return evicted
 }
 
 // Get returns an entry that has not expired and marks it most recently
 // used.
 func (c *LRU[K, V]) Get(key K) (value V, ok bool) {
+	now := c.clock()
 	c.mu.Lock()
-	e, ok := c.live(key, false)
+	e, ok := c.l.Get(key)
+	if ok && e.deadline != 0 && now >= e.deadline {
+		c.l.Remove(key)
+		e, ok = entry[V]{}, false
+	}
 	c.mu.Unlock()
 	return e.v, ok
 }
 
 // Peek is Get without marking the entry used.
 func (c *LRU[K, V]) Peek(key K) (value V, ok bool) {
+	now := c.clock()
 	c.mu.Lock()
-	e, ok := c.live(key, true)
+	e, ok := c.live(key, true, now)
 	c.mu.Unlock()
 	return e.v, ok
 }
@@ -133,9 +171,10 @@ func (c *LRU[K, V]) Contains(key K) bool {
 // Remove deletes an entry and reports whether one that had not expired was
 // there.
 func (c *LRU[K, V]) Remove(key K) bool {
+	now := c.clock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, ok := c.live(key, true)
+	_, ok := c.live(key, true, now)
 	c.l.Remove(key)
 	return ok
 }
@@ -143,11 +182,12 @@ func (c *LRU[K, V]) Remove(key K) bool {
 // RemoveOldest removes the least recently used entry (expired ones are
 // dropped on the way) and returns it.
 func (c *LRU[K, V]) RemoveOldest() (key K, value V, ok bool) {
+	now := c.clock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for {
 		k, e, ok := c.l.RemoveOldest()
-		if !ok || !c.expired(e) {
+		if !ok || !expired(e, now) {
 			return k, e.v, ok
 		}
 	}
@@ -155,11 +195,12 @@ func (c *LRU[K, V]) RemoveOldest() (key K, value V, ok bool) {
 
 // GetOldest returns the least recently used entry that has not expired.
 func (c *LRU[K, V]) GetOldest() (key K, value V, ok bool) {
+	now := c.clock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for {
 		k, e, ok := c.l.GetOldest()
-		if !ok || !c.expired(e) {
+		if !ok || !expired(e, now) {
 			return k, e.v, ok
 		}
 		c.l.Remove(k)
@@ -169,11 +210,12 @@ func (c *LRU[K, V]) GetOldest() (key K, value V, ok bool) {
 // Keys returns the keys of the entries that have not expired, oldest
 // first.
 func (c *LRU[K, V]) Keys() []K {
+	now := c.clock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]K, 0, c.l.Len())
 	for _, k := range c.l.Keys() {
-		if _, ok := c.live(k, true); ok {
+		if _, ok := c.live(k, true, now); ok {
 			out = append(out, k)
 		}
 	}
@@ -183,11 +225,12 @@ func (c *LRU[K, V]) Keys() []K {
 // Values returns the values of the entries that have not expired, oldest
 // first.
 func (c *LRU[K, V]) Values() []V {
+	now := c.clock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]V, 0, c.l.Len())
 	for _, k := range c.l.Keys() {
-		if e, ok := c.live(k, true); ok {
+		if e, ok := c.live(k, true, now); ok {
 			out = append(out, e.v)
 		}
 	}
@@ -237,13 +280,14 @@ const (
 // what f returns, atomically: no other method runs on the store meanwhile.
 // f must not call the store.
 func (c *LRU[K, V]) Compute(key K, f func(old V, deadline time.Time, found bool) (V, time.Time, Op)) {
+	now := c.clock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, found := c.live(key, false)
+	e, found := c.live(key, false, now)
 	v, d, op := f(e.v, toTime(e.deadline), found)
 	switch op {
 	case Write:
-		c.l.Add(key, entry[V]{v: v, deadline: unixNano(d)})
+		c.l.Add(key, entry[V]{v: v, deadline: toDeadline(d)})
 	case Delete:
 		c.l.Remove(key)
 	}

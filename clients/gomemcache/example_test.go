@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bradfitz/gomemcache/memcache"
+
 	"github.com/cacheurl/cacheurl/clients/gomemcache"
 	"github.com/cacheurl/cacheurl/core"
 )
@@ -136,4 +138,20 @@ func ExampleError() {
 	// Output:
 	// invalid option
 	// max_idle_conns="0" is not an integer ≥ 1
+}
+
+// Selector gives the servers and settings New builds its client on, for
+// clients of one's own on the same servers.
+func ExampleSelector() {
+	cfg, _ := core.Parse("memcached://127.0.0.1:11211,127.0.0.1:11212?socket_timeout=250ms")
+	ss, s, err := gomemcache.Selector(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := memcache.NewFromSelector(ss)
+	c.Timeout = s.Timeout
+	fmt.Println(s.Servers, c.Timeout)
+	// Output:
+	// [127.0.0.1:11211 127.0.0.1:11212] 250ms
 }

@@ -116,8 +116,9 @@ var (
 	// ErrInvalidServer: a host that is not host[:port] or [ipv6][:port].
 	ErrInvalidServer = clients.NewKind("invalid_server", "invalid memcached server address", core.ErrInvalidHost)
 	// ErrResolve: a server address does not resolve (the cause, usually a
-	// *net.DNSError, is wrapped too).
-	ErrResolve = clients.NewKind("resolve", "memcached server does not resolve", nil)
+	// *net.DNSError, is wrapped too); it is clients.ErrResolve, the kind
+	// every package shares.
+	ErrResolve = clients.ErrResolve
 	// ErrCredentials: the URL carries SASL credentials, which gomemcache
 	// cannot use.
 	ErrCredentials = clients.NewKind("credentials", "memcached credentials are not supported", core.ErrInvalidUserinfo)
@@ -206,14 +207,9 @@ func AllowUnknownOptions() Option { return func(o *options) { o.allowUnknown = t
 // clients.ErrNoGoClient, ErrNoServers, ErrInvalidServer, ErrCredentials,
 // ErrUnknownOption, ErrInvalidOption, ErrTTLRange or ErrResolve.
 func New(cfg core.Config, opts ...Option) (*memcache.Client, error) {
-	s, err := ParseSettings(cfg, opts...)
+	ss, s, err := Selector(cfg, opts...)
 	if err != nil {
 		return nil, err
-	}
-	ss := new(memcache.ServerList)
-	if err := ss.SetServers(s.Servers...); err != nil {
-		return nil, newError(cfg, ErrResolve, err,
-			"cannot resolve the memcached server %s; check the host name", failedServer(s.Servers, err))
 	}
 	c := memcache.NewFromSelector(ss)
 	c.Timeout = s.Timeout
@@ -227,6 +223,24 @@ func New(cfg core.Config, opts ...Option) (*memcache.Client, error) {
 		}
 	}
 	return c, nil
+}
+
+// Selector is what New builds a client on: the config's settings and its
+// servers, resolved (ServerList.SetServers), for a caller that builds
+// clients of its own on the same servers (package cache builds one per
+// call in progress, to give each call its context's deadline). Its errors
+// are New's.
+func Selector(cfg core.Config, opts ...Option) (*memcache.ServerList, Settings, error) {
+	s, err := ParseSettings(cfg, opts...)
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	ss := new(memcache.ServerList)
+	if err := ss.SetServers(s.Servers...); err != nil {
+		return nil, Settings{}, newError(cfg, ErrResolve, err,
+			"cannot resolve the memcached server %s; check the host name", failedServer(s.Servers, err))
+	}
+	return ss, s, nil
 }
 
 // failedServer names the server SetServers failed on, when the error says.

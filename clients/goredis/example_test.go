@@ -1,8 +1,10 @@
 package goredis_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -259,4 +261,35 @@ func ExampleError() {
 	//   goredis: option pool_size: want an integer from 0 to 2147483647, got -5
 	// invalid option ["ssl_cert_reqs"] (invalid option: true)
 	//   goredis: option ssl_cert_reqs: want none, optional or required, got "CERT_REQUIRED" (write required: redis-py takes the lower-case names only)
+}
+
+// NewFailoverClient is redis.NewFailoverClient without its lookup of the
+// placeholder name "FailoverClient": it asks the Sentinels at every new
+// connection. Here no Sentinel listens.
+func ExampleNewFailoverClient() {
+	c := goredis.NewFailoverClient(&redis.FailoverOptions{
+		MasterName:    "mymaster",
+		SentinelAddrs: []string{"127.0.0.1:1"},
+		MaxRetries:    -1,
+		DialerRetries: 1,
+	})
+	defer c.Close()
+	err := c.Ping(context.Background()).Err()
+	fmt.Println(strings.Contains(err.Error(), "all sentinels specified in configuration are unreachable"))
+	// Output:
+	// true
+}
+
+// ContextDeadlines turns on go-redis's ContextTimeoutEnabled, so a command
+// ends at its context's deadline; a URL that sets context_timeout_enabled
+// keeps its own choice.
+func ExampleContextDeadlines() {
+	for _, u := range []string{"redis://localhost/0", "redis://localhost/0?context_timeout_enabled=false"} {
+		cfg, _ := core.Parse(u)
+		o, _ := goredis.Options(cfg, goredis.ContextDeadlines())
+		fmt.Println(o.ContextTimeoutEnabled)
+	}
+	// Output:
+	// true
+	// false
 }

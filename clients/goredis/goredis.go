@@ -90,8 +90,18 @@ import (
 type Option func(*buildOptions)
 
 type buildOptions struct {
-	allowUnknown bool
+	allowUnknown     bool
+	contextDeadlines bool
 }
+
+// ContextDeadlines turns on go-redis's ContextTimeoutEnabled unless the URL
+// sets context_timeout_enabled itself: the read and write deadlines of
+// every command then come from its context's deadline when that is sooner
+// than read_timeout/write_timeout, so a command returns at its context's
+// deadline. (Without it, go-redis bounds reads and writes by read_timeout
+// and write_timeout alone, 3 s by default; the pool wait and the dial
+// honour the context either way.) Package cache uses it.
+func ContextDeadlines() Option { return func(o *buildOptions) { o.contextDeadlines = true } }
 
 // AllowUnknownOptions makes options that are neither go-redis parameters
 // nor on the ignore list be ignored instead of an [ErrUnknownOption] error
@@ -162,6 +172,9 @@ func build(cfg core.Config, opts []Option) (*plan, error) {
 	s := &p.s
 	if err := parseOptions(s, cfg.Options, p.topology, p.tls, bo.allowUnknown); err != nil {
 		return nil, err
+	}
+	if _, given := cfg.Options["context_timeout_enabled"]; bo.contextDeadlines && !given {
+		s.ContextTimeoutEnabled = true
 	}
 	for _, f := range []struct {
 		name, userinfo string
@@ -278,7 +291,8 @@ func UniversalOptions(cfg core.Config, opts ...Option) (*redis.UniversalOptions,
 }
 
 // NewClient builds the client for cfg: a *redis.Client for a standalone
-// config or a sentinel config (redis.NewFailoverClient), a
+// config or a sentinel config ([NewFailoverClient], which looks up no name
+// that is not one of the URL's hosts), a
 // *redis.ClusterClient for a cluster config, or, for a sentinel config with
 // route_by_latency or route_randomly, redis.NewFailoverClusterClient (as
 // redis.NewUniversalClient does). Like go-redis, it does not connect: the
@@ -294,7 +308,7 @@ func NewClient(cfg core.Config, opts ...Option) (redis.UniversalClient, error) {
 		if fo.RouteByLatency || fo.RouteRandomly {
 			return redis.NewFailoverClusterClient(fo), nil
 		}
-		return redis.NewFailoverClient(fo), nil
+		return NewFailoverClient(fo), nil
 	case core.Cluster:
 		return redis.NewClusterClient(p.clusterOptions()), nil
 	}

@@ -74,7 +74,7 @@ func startClusterNode(t testing.TB) *Server {
 			"cluster-port "+strconv.Itoa(bus),
 			"cluster-node-timeout 5000",
 		)
-		last = run(t, bin, s.Dir, "redis.conf", conf, nil, "tcp", s.Addr, s.log)
+		s.proc, last = run(t, bin, s.Dir, "redis.conf", conf, nil, "tcp", s.Addr, s.log)
 		if last == nil {
 			return s
 		}

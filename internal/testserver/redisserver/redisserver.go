@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -74,8 +75,13 @@ type Server struct {
 	// Dir is the server's working directory.
 	Dir string
 
-	log *testserver.LogBuffer
+	log  *testserver.LogBuffer
+	proc *os.Process
 }
+
+// Process is the redis-server process, for a test that freezes it
+// (SIGSTOP) or kills it; the cleanup still kills and waits for it.
+func (s *Server) Process() *os.Process { return s.proc }
 
 // Start starts a redis-server for the test and stops it (kill and wait)
 // when the test and its subtests are done.
@@ -135,12 +141,14 @@ func startOnce(t testing.TB, bin string, c Config) (*Server, error) {
 		conf = append(conf, "port "+strconv.Itoa(s.Port))
 	}
 	conf = append(conf, c.Extra...)
-	if err := run(t, bin, s.Dir, "redis.conf", conf, nil, s.Network, s.Addr, s.log); err != nil {
+	proc, err := run(t, bin, s.Dir, "redis.conf", conf, nil, s.Network, s.Addr, s.log)
+	if err != nil {
 		if out := s.log.String(); c.TLS != nil && strings.Contains(out, "Bad directive") && strings.Contains(out, "tls-") {
 			skipOrFail(t, "redis-server was built without TLS support: "+lastLines(out, 3))
 		}
 		return nil, err
 	}
+	s.proc = proc
 	return s, nil
 }
 
@@ -160,17 +168,17 @@ func baseConf(dir string) []string {
 
 // run writes the config file, starts the process, waits until network/addr
 // accepts connections and registers the cleanup that kills it.
-func run(t testing.TB, bin, dir, confName string, conf, extraArgs []string, network, addr string, log *testserver.LogBuffer) error {
+func run(t testing.TB, bin, dir, confName string, conf, extraArgs []string, network, addr string, log *testserver.LogBuffer) (*os.Process, error) {
 	t.Helper()
 	confPath := filepath.Join(dir, confName)
 	if err := os.WriteFile(confPath, []byte(strings.Join(conf, "\n")+"\n"), 0o600); err != nil {
-		return err
+		return nil, err
 	}
 	cmd := exec.Command(bin, append([]string{confPath}, extraArgs...)...)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
-		return err
+		return nil, err
 	}
 	exited := make(chan struct{})
 	go func() {
@@ -179,18 +187,19 @@ func run(t testing.TB, bin, dir, confName string, conf, extraArgs []string, netw
 	}()
 	stop := func() {
 		_ = cmd.Process.Kill()
+		_ = cmd.Process.Signal(syscall.SIGCONT) // a frozen process dies at once too
 		<-exited
 	}
 	if err := waitReady(network, addr, exited); err != nil {
 		stop()
 		out := log.String()
 		if strings.Contains(out, "Address already in use") {
-			return fmt.Errorf("%w: %s", errAddrInUse, addr)
+			return nil, fmt.Errorf("%w: %s", errAddrInUse, addr)
 		}
-		return fmt.Errorf("%s %s: %v; log:\n%s", filepath.Base(bin), addr, err, lastLines(out, 20))
+		return nil, fmt.Errorf("%s %s: %v; log:\n%s", filepath.Base(bin), addr, err, lastLines(out, 20))
 	}
 	t.Cleanup(stop)
-	return nil
+	return cmd.Process, nil
 }
 
 // waitReady waits until addr accepts a connection, the process exits, or

@@ -75,7 +75,7 @@ func StartSentinel(t testing.TB, master *Server, c SentinelConfig) *Sentinel {
 		if c.Password != "" {
 			conf = append(conf, "requirepass "+quote(c.Password))
 		}
-		last = run(t, bin, s.Dir, "sentinel.conf", conf, []string{"--sentinel"}, "tcp", s.Addr, s.log)
+		_, last = run(t, bin, s.Dir, "sentinel.conf", conf, []string{"--sentinel"}, "tcp", s.Addr, s.log)
 		if last == nil {
 			break
 		}

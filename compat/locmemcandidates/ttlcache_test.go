@@ -1,4 +1,4 @@
-package cache
+package locmemcandidates
 
 import (
 	"sync"
@@ -7,11 +7,10 @@ import (
 	"github.com/jellydator/ttlcache/v3"
 
 	"github.com/cacheurl/cacheurl/cache/locmem"
-	"github.com/cacheurl/cacheurl/core"
 )
 
-// ttlStore, a test file, is the candidate store on jellydator/ttlcache/v3
-// (BenchmarkLocmem, impl=cache=ttlcache): the methods of locmem.LRU on a
+// ttlStore is the candidate store on jellydator/ttlcache/v3
+// (BenchmarkLocmemCandidates, impl=driver=ttlcache): the methods of locmem.LRU on a
 // ttlcache.Cache with WithCapacity (the least recently used entry is
 // evicted, Get moves an entry to the front), WithDisableTouchOnHit (a read
 // never extends an entry's expiry) and a TTL per entry; Start is never
@@ -220,26 +219,4 @@ func (s *ttlStore[K, V]) Compute(key K, f func(old V, deadline time.Time, found 
 	case locmem.Delete:
 		s.c.Delete(key)
 	}
-}
-
-// newTTLLocmem is the locmem driver on the ttlcache candidate store.
-func newTTLLocmem(cfg core.Config) (*locmemDriver, error) {
-	return newLocmemOn(cfg, func(n int) (store, error) { return newTTLStore[string, []byte](n, 0) })
-}
-
-// SetLocmemTTLCache selects the ttlcache candidate for a test and returns
-// the undo.
-func SetLocmemTTLCache() func() {
-	old := newLocmemDriver
-	newLocmemDriver = func(cfg core.Config) (driver, error) { return newTTLLocmem(cfg) }
-	return func() { newLocmemDriver = old }
-}
-
-// setLocmem selects a locmem implementation by name: "lru" (the driver),
-// "otter" or "ttlcache".
-func setLocmem(impl string) func() {
-	if impl == "ttlcache" {
-		return SetLocmemTTLCache()
-	}
-	return SetLocmemImpl(impl)
 }
