@@ -42,7 +42,7 @@ type Limits struct {
 	MaxDepth int
 	// MaxNodes bounds the number of values in the decoded value, each
 	// reference counted, so a value shared through the pickle memo cannot
-	// expand into more than this when printed (default 8,388,608).
+	// expand into more than this when printed (default 2,097,152).
 	MaxNodes int
 	// MaxDigits bounds the decimal digits of an int and of a Decimal's
 	// coefficient (default 4,300, Python's limit for int(str)).
@@ -53,7 +53,7 @@ type Limits struct {
 const (
 	DefaultMaxBytes  = 64 << 20
 	DefaultMaxDepth  = 10_000
-	DefaultMaxNodes  = 1 << 23
+	DefaultMaxNodes  = 1 << 21
 	DefaultMaxDigits = 4300
 )
 

@@ -92,7 +92,7 @@ func (d *decoder) finishNodes(root *node) error {
 		n.count, n.size = count, size
 		n.out = n.value()
 		n.state = 2
-		n.items, n.hks, n.index = nil, nil, nil
+		n.items, n.keys = nil, nil
 		stack = stack[:len(stack)-1]
 	}
 	return nil

@@ -39,6 +39,7 @@ const (
 	gPytzP
 	gZoneInfo
 	gZoneInfoUnpickle
+	gReconstructor
 )
 
 type pyGlobal struct {
@@ -72,18 +73,35 @@ var globals = map[string]globalKind{
 	"zoneinfo.ZoneInfo._unpickle":           gZoneInfoUnpickle,
 	"backports.zoneinfo.ZoneInfo":           gZoneInfo,
 	"backports.zoneinfo.ZoneInfo._unpickle": gZoneInfoUnpickle,
+	// Only so that the error names the class it would make (whose own
+	// GLOBAL comes next and is refused).
+	"copyreg._reconstructor": gReconstructor,
+}
+
+// py2Names are the Python 2 names Python 3 reads in protocols 0-2 (a few of
+// _compat_pickle's), so that a message names what Python means.
+var py2Names = map[string]string{
+	"__builtin__.xrange": "builtins.range", "__builtin__.unicode": "builtins.str",
+	"__builtin__.long": "builtins.int", "__builtin__.unichr": "builtins.chr",
+	"__builtin__.basestring": "builtins.str", "__builtin__.reduce": "functools.reduce",
+	"__builtin__.intern": "sys.intern", "copy_reg._reconstructor": "copyreg._reconstructor",
 }
 
 // global resolves a GLOBAL or STACK_GLOBAL name to a token, or refuses it
 // naming the class. As Python 3 does for protocols below 3, the Python 2
 // module __builtin__ is read as builtins.
 func (d *decoder) global(module, name string, at int) (*pyGlobal, error) {
-	m := module
-	if m == "__builtin__" && d.proto < 3 {
-		m = "builtins"
+	full := module + "." + name
+	if d.proto < 3 {
+		if py3, ok := py2Names[full]; ok {
+			full = py3
+			module, name = py3[:strings.IndexByte(py3, '.')], py3[strings.IndexByte(py3, '.')+1:]
+		} else if module == "__builtin__" {
+			module, full = "builtins", "builtins."+name
+		}
 	}
-	kind, ok := globals[m+"."+name]
-	if !ok || m == "__builtin__" {
+	kind, ok := globals[full]
+	if !ok {
 		return nil, d.unsupported(at, "the pickle refers to %s, which is not plain data", dotted(module, name))
 	}
 	return &pyGlobal{module: module, name: name, kind: kind}, nil
@@ -151,7 +169,7 @@ func (d *decoder) reduce(callable, argv any, at int) (any, error) {
 		if g.kind == gFrozenSet {
 			kind = kFrozenSet
 		}
-		n := &node{kind: kind}
+		n := newNode(kind)
 		switch {
 		case len(args) == 0:
 			return n, nil
@@ -171,7 +189,7 @@ func (d *decoder) reduce(callable, argv any, at int) (any, error) {
 		if len(args) != 0 {
 			return nil, bad("only OrderedDict() followed by SETITEMS is read")
 		}
-		return &node{kind: kDict, allStr: true}, nil
+		return newNode(kDict), nil
 	case gGetattr:
 		if len(args) == 2 {
 			cls, ok1 := args[0].(*pyGlobal)
@@ -237,6 +255,12 @@ func (d *decoder) reduce(callable, argv any, at int) (any, error) {
 		return d.timeOfDay(args, bad, at)
 	case gDateTime:
 		return d.datetime(args, bad, at)
+	case gReconstructor:
+		what := "an object"
+		if len(args) > 0 {
+			what = "an instance of " + typeName(args[0])
+		}
+		return nil, d.unsupported(at, "%s (copyreg._reconstructor), which is not plain data", what)
 	}
 	return nil, bad("not callable")
 }

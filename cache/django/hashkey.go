@@ -203,8 +203,8 @@ func (d *decoder) internID(hk hkey) uint32 {
 // tupleKey computes a tuple's key without recursion: nested tuples are
 // visited with an explicit stack and each keeps its key once computed.
 func (d *decoder) tupleKey(root *node, at int) (hkey, error) {
-	if root.hk != nil {
-		return *root.hk, nil
+	if hk := root.ownKey(); hk != nil {
+		return *hk, nil
 	}
 	stack := []*node{root}
 	for len(stack) > 0 {
@@ -213,7 +213,7 @@ func (d *decoder) tupleKey(root *node, at int) (hkey, error) {
 		descended := false
 		for int(n.pos) < len(n.items) {
 			c, ok := n.items[n.pos].(*node)
-			if ok && c.kind == kTuple && c.hk == nil {
+			if ok && c.kind == kTuple && c.ownKey() == nil {
 				if c.state == 1 {
 					return hkey{}, d.malformed(at, "a tuple that contains itself as a key")
 				}
@@ -235,20 +235,21 @@ func (d *decoder) tupleKey(root *node, at int) (hkey, error) {
 			buf = binary.AppendUvarint(buf, uint64(d.internID(hk)))
 		}
 		hk := hkey{t: hkTuple, s: string(buf)}
-		n.hk, n.pos, n.state = &hk, 0, 0
+		n.ks().hk, n.pos, n.state = &hk, 0, 0
 		stack = stack[:len(stack)-1]
 	}
-	return *root.hk, nil
+	return *root.ownKey(), nil
 }
 
 // frozenKey: a frozenset's elements are hashed already (they were added);
 // its key is their interned numbers in order.
 func (d *decoder) frozenKey(n *node) hkey {
-	if n.hk != nil {
-		return *n.hk
+	if hk := n.ownKey(); hk != nil {
+		return *hk
 	}
-	ids := make([]uint32, len(n.hks))
-	for i, h := range n.hks {
+	ks := n.ks()
+	ids := make([]uint32, len(ks.hks))
+	for i, h := range ks.hks {
 		ids[i] = d.internID(h)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
@@ -257,6 +258,6 @@ func (d *decoder) frozenKey(n *node) hkey {
 		buf = binary.AppendUvarint(buf, uint64(id))
 	}
 	hk := hkey{t: hkFrozenSet, s: string(buf)}
-	n.hk = &hk
+	ks.hk = &hk
 	return hk
 }

@@ -39,7 +39,8 @@ import (
 //     ("2024-01-31T13:04:05.000250+01:00"; a naive datetime has no offset);
 //   - timedelta Django's duration_iso_string ("P1DT02H03M04.000005S",
 //     "-P0DT00H00M01S");
-//   - Decimal its text, as a string ("1.50").
+//   - Decimal its text as Python's str() writes it, as a string ("1.50",
+//     "1E+3").
 //
 // Other Go values are rendered after the conversions [Codec.Encode] makes
 // (named types, pointers, slices, maps with string or integer keys); a
@@ -126,7 +127,11 @@ func (w *jsonWriter) value(v any, depth int) error {
 	case time.Duration:
 		w.quoted(func(b []byte) []byte { return appendDurationISO(b, x) })
 	case Decimal:
-		return w.str(string(x))
+		text, err := parseDecimal(string(x), w.lim.MaxDigits)
+		if err != nil {
+			return newErr(ErrUnsupported, "a Decimal whose text is not a decimal number, Infinity or NaN")
+		}
+		return w.str(text)
 	case json.Number:
 		n, err := fromNumber(x, w.lim.MaxDigits)
 		if err != nil {

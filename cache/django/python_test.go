@@ -44,6 +44,10 @@ type oracleOutput struct {
 		Text string
 		Desc any
 	}
+	Refused []struct {
+		Name, Hex, Class string
+		Proto            int
+	}
 }
 
 var (

@@ -38,15 +38,35 @@ var kindName = [...]string{kList: "list", kTuple: "tuple", kDict: "dict", kSet: 
 type node struct {
 	kind   nodeKind
 	allStr bool  // dict: every key so far is a str
+	state  uint8 // iterative passes: 0 new, 1 in progress, 2 done
+	depth  int32 // a lower bound of the nesting depth (see adopt)
+	pos    int32 // iterative passes: next child to visit
 	items  []any // elements; for a dict key, value, key, value, ...
-	hks    []hkey
-	index  map[hkey]int32 // from 9 elements: hash key -> element number
-	hk     *hkey          // tuple, frozenset: own hash key once computed
-	pos    int32          // iterative passes: next child to visit
-	state  uint8          // iterative passes: 0 new, 1 in progress, 2 done
+	keys   *keys // hash keys, for sets, dicts and tuples used as keys
 	out    any
-	count  int64 // the value as a tree: values
-	size   int64 // and string bytes
+	count  int64 // the value as a tree: values (a lower bound until finish)
+	size   int64 // and string bytes (likewise)
+}
+
+// keys are a node's hash keys, allocated when needed.
+type keys struct {
+	hks   []hkey         // of the elements (dict keys)
+	index map[hkey]int32 // from 9 elements: hash key -> element number
+	hk    *hkey          // tuple, frozenset: its own key once computed
+}
+
+func (n *node) ks() *keys {
+	if n.keys == nil {
+		n.keys = &keys{}
+	}
+	return n.keys
+}
+
+func (n *node) ownKey() *hkey {
+	if n.keys == nil {
+		return nil
+	}
+	return n.keys.hk
 }
 
 const indexFrom = 8
@@ -124,6 +144,13 @@ func (d *decoder) fence() int {
 // each opcode), which bounds the stack, the memo and the containers.
 func (d *decoder) push(v any) {
 	d.objects++
+	if len(d.stack) == cap(d.stack) {
+		// Double (append grows large slices by a quarter, which copies
+		// five times the final size in all).
+		s := make([]any, len(d.stack), max(16, 2*cap(d.stack)))
+		copy(s, d.stack)
+		d.stack = s
+	}
 	d.stack = append(d.stack, v)
 }
 
@@ -157,8 +184,44 @@ func (d *decoder) popMark(at int) ([]any, error) {
 	return items, nil
 }
 
-func (d *decoder) newNode(kind nodeKind) *node {
-	return &node{kind: kind, allStr: kind == kDict}
+func newNode(kind nodeKind) *node {
+	return &node{kind: kind, allStr: kind == kDict, depth: 1, count: 1}
+}
+
+// adopt accounts for v entering n: lower bounds of n's nesting depth,
+// values and string bytes grow, so that a hostile pickle (a deep chain of
+// lists built through the memo, a list of itself twice, doubled again and
+// again) fails as soon as it passes a limit, not after its whole graph is
+// built. The bounds are lower because a child may still grow; finish
+// measures exactly.
+func (d *decoder) adopt(n *node, v any, at int) error {
+	var cd int32
+	cc, cs := int64(1), int64(0)
+	switch x := v.(type) {
+	case *node:
+		cd, cc, cs = x.depth, x.count, x.size
+	case string:
+		cs = int64(len(x))
+	case []byte:
+		cs = int64(len(x))
+	case ByteArray:
+		cs = int64(len(x))
+	}
+	if cd >= n.depth {
+		n.depth = cd + 1
+		if int(n.depth) > d.lim.MaxDepth {
+			return newErr(ErrTooLarge, "pickle: nested deeper than %d (at byte %d)", d.lim.MaxDepth, at)
+		}
+	}
+	n.count += cc
+	n.size += cs
+	if n.count > int64(d.lim.MaxNodes) {
+		return newErr(ErrTooLarge, "pickle: more than %d values as a tree (shared references count each time; at byte %d)", d.lim.MaxNodes, at)
+	}
+	if n.size > int64(d.lim.MaxBytes) {
+		return newErr(ErrTooLarge, "pickle: more than %d bytes of str and bytes as a tree (shared references count each time; at byte %d)", d.lim.MaxBytes, at)
+	}
+	return nil
 }
 
 func (d *decoder) memoPut(idx uint64, v any) {
@@ -520,7 +583,7 @@ func (d *decoder) run() (any, error) {
 
 		case opEmptyList, opEmptyDict, opEmptySet, opEmptyTuple:
 			kind := map[byte]nodeKind{opEmptyList: kList, opEmptyDict: kDict, opEmptySet: kSet, opEmptyTuple: kTuple}[op]
-			d.push(d.newNode(kind))
+			d.push(newNode(kind))
 		case opList, opTuple, opFrozenSet:
 			items, err := d.popMark(at)
 			if err != nil {
@@ -544,7 +607,7 @@ func (d *decoder) run() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			n := d.newNode(kDict)
+			n := newNode(kDict)
 			if err := d.setItems(n, items, at); err != nil {
 				return nil, err
 			}
@@ -558,6 +621,9 @@ func (d *decoder) run() (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if err := d.adopt(t, v, at); err != nil {
+				return nil, err
+			}
 			t.items = append(t.items, v)
 		case opAppends:
 			items, err := d.popMark(at)
@@ -567,6 +633,11 @@ func (d *decoder) run() (any, error) {
 			t, err := d.target(kList, "APPENDS", at)
 			if err != nil {
 				return nil, err
+			}
+			for _, v := range items {
+				if err := d.adopt(t, v, at); err != nil {
+					return nil, err
+				}
 			}
 			t.items = append(t.items, items...)
 		case opSetItem:
@@ -813,7 +884,7 @@ func (d *decoder) target(kind nodeKind, op string, at int) (*node, error) {
 // pushSeq builds a list, tuple or frozenset from items.
 func (d *decoder) pushSeq(op byte, items []any, at int) error {
 	kind := map[byte]nodeKind{opList: kList, opTuple: kTuple, opFrozenSet: kFrozenSet}[op]
-	n := d.newNode(kind)
+	n := newNode(kind)
 	if kind == kFrozenSet {
 		for _, v := range items {
 			if err := d.add(n, v, at); err != nil {
@@ -821,6 +892,11 @@ func (d *decoder) pushSeq(op byte, items []any, at int) error {
 			}
 		}
 	} else {
+		for _, v := range items {
+			if err := d.adopt(n, v, at); err != nil {
+				return err
+			}
+		}
 		n.items = append(make([]any, 0, len(items)), items...)
 	}
 	d.push(n)
@@ -839,18 +915,25 @@ func (d *decoder) setItems(n *node, kv []any, at int) error {
 	}
 	for i := 0; i < len(kv); i += 2 {
 		k, v := kv[i], kv[i+1]
+		if err := d.adopt(n, k, at); err != nil {
+			return err
+		}
+		if err := d.adopt(n, v, at); err != nil {
+			return err
+		}
 		if s, ok := k.(string); ok && n.allStr {
 			if p, ok := d.lookupStr(n, s); ok {
 				n.items[2*p+1] = v
 				continue
 			}
 			n.items = append(n.items, k, v)
-			if n.index != nil {
-				n.index[hkey{t: 's', s: s}] = int32(len(n.items)/2 - 1)
+			if n.keys != nil && n.keys.index != nil {
+				n.keys.index[hkey{t: 's', s: s}] = int32(len(n.items)/2 - 1)
 			} else if len(n.items)/2 > indexFrom {
-				n.index = make(map[hkey]int32, len(n.items))
+				ks := n.ks()
+				ks.index = make(map[hkey]int32, len(n.items))
 				for j := 0; j < len(n.items); j += 2 {
-					n.index[hkey{t: 's', s: n.items[j].(string)}] = int32(j / 2)
+					ks.index[hkey{t: 's', s: n.items[j].(string)}] = int32(j / 2)
 				}
 			}
 			continue
@@ -861,9 +944,10 @@ func (d *decoder) setItems(n *node, kv []any, at int) error {
 		}
 		if n.allStr {
 			n.allStr = false
-			n.hks = make([]hkey, 0, len(n.items)/2+1)
+			ks := n.ks()
+			ks.hks = make([]hkey, 0, len(n.items)/2+1)
 			for j := 0; j < len(n.items); j += 2 {
-				n.hks = append(n.hks, hkey{t: 's', s: n.items[j].(string)})
+				ks.hks = append(ks.hks, hkey{t: 's', s: n.items[j].(string)})
 			}
 		}
 		if p, ok := n.lookup(hk); ok {
@@ -877,8 +961,8 @@ func (d *decoder) setItems(n *node, kv []any, at int) error {
 }
 
 func (d *decoder) lookupStr(n *node, s string) (int, bool) {
-	if n.index != nil {
-		p, ok := n.index[hkey{t: 's', s: s}]
+	if n.keys != nil && n.keys.index != nil {
+		p, ok := n.keys.index[hkey{t: 's', s: s}]
 		return int(p), ok
 	}
 	for j := 0; j < len(n.items); j += 2 {
@@ -890,11 +974,14 @@ func (d *decoder) lookupStr(n *node, s string) (int, bool) {
 }
 
 func (n *node) lookup(hk hkey) (int, bool) {
-	if n.index != nil {
-		p, ok := n.index[hk]
+	if n.keys == nil {
+		return 0, false
+	}
+	if n.keys.index != nil {
+		p, ok := n.keys.index[hk]
 		return int(p), ok
 	}
-	for j, h := range n.hks {
+	for j, h := range n.keys.hks {
 		if h == hk {
 			return j, true
 		}
@@ -903,13 +990,14 @@ func (n *node) lookup(hk hkey) (int, bool) {
 }
 
 func (n *node) addKey(hk hkey) {
-	n.hks = append(n.hks, hk)
-	if n.index != nil {
-		n.index[hk] = int32(len(n.hks) - 1)
-	} else if len(n.hks) > indexFrom {
-		n.index = make(map[hkey]int32, 2*len(n.hks))
-		for j, h := range n.hks {
-			n.index[h] = int32(j)
+	ks := n.ks()
+	ks.hks = append(ks.hks, hk)
+	if ks.index != nil {
+		ks.index[hk] = int32(len(ks.hks) - 1)
+	} else if len(ks.hks) > indexFrom {
+		ks.index = make(map[hkey]int32, 2*len(ks.hks))
+		for j, h := range ks.hks {
+			ks.index[h] = int32(j)
 		}
 	}
 }
@@ -922,6 +1010,9 @@ func (d *decoder) add(n *node, v any, at int) error {
 	}
 	if _, ok := n.lookup(hk); ok {
 		return nil
+	}
+	if err := d.adopt(n, v, at); err != nil {
+		return err
 	}
 	n.items = append(n.items, v)
 	n.addKey(hk)

@@ -256,6 +256,50 @@ def values():
     return v
 
 
+class Exploit:
+    """What an attacker stores: unpickling it would run a shell command."""
+
+    def __reduce__(self):
+        import os
+        return (os.system, ("echo pwned > /tmp/cacheurl-pwned",))
+
+
+def refused():
+    """Real pickles of what the decoder refuses, and the name its error
+    must give: classes outside plain data, a tzinfo or a class alone, a
+    list that contains itself, an aware time."""
+    import os
+    out = [("exploit", Exploit(), "posix.system"), ("os.system", os.system, "posix.system"),
+           ("complex", 1 + 2j, "builtins.complex"), ("range", range(3), "builtins.range"),
+           ("defaultdict", collections.defaultdict(list, a=[1]), "collections.defaultdict"),
+           ("class", dt.datetime, "datetime.datetime"), ("tzinfo", dt.timezone.utc, "tzinfo"),
+           ("ellipsis", ..., "builtins.Ellipsis"),
+           ("aware_time", dt.time(1, 2, tzinfo=dt.timezone.utc), "datetime.time with a tzinfo")]
+    rec = []
+    rec.append(rec)
+    out.append(("recursive_list", rec, "contains itself"))
+    rd = {}
+    rd["self"] = rd
+    out.append(("recursive_dict", rd, "contains itself"))
+    import uuid
+    out.append(("uuid", uuid.UUID(int=1), "uuid.UUID"))
+    if django:
+        from django.utils.datastructures import MultiValueDict
+        from django.utils.functional import lazy
+        out.append(("django_multivaluedict", MultiValueDict({"a": [1]}), "django.utils.datastructures.MultiValueDict"))
+        out.append(("django_lazy", lazy(str, str)(5), "django.utils.functional._lazy_proxy_unpickle"))
+        out.append(("in_a_session", {"user_id": 1, "bad": MultiValueDict({"a": [1]})}, "MultiValueDict"))
+    cases = []
+    for name, v, cls in out:
+        for p in range(6):
+            try:
+                data = pickle.dumps(v, p)
+            except Exception:  # noqa: some objects need protocol 2
+                continue
+            cases.append({"name": name, "proto": p, "hex": data.hex(), "class": cls})
+    return cases
+
+
 JSON_NATIVE_SKIP = ("float_nan", "float_inf", "float_-inf")
 
 
@@ -400,7 +444,7 @@ def gen():
         jsons.append({"name": name, "doc": doc, "dumps": native})
     loads = [{"text": t, "desc": describe(json.loads(t))} for t in JSON_TEXTS]
     json.dump({"available": available, "cases": cases, "json": jsons, "loads": loads,
-               "readers": sorted(rd)}, sys.stdout)
+               "readers": sorted(rd), "refused": refused()}, sys.stdout)
 
 
 def check():
