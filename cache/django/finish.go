@@ -1,9 +1,5 @@
 package django
 
-import (
-	"math/big"
-)
-
 // finish converts the decoded graph into Go values (see unpickle.go): each
 // node once, in place, children first, with an explicit stack. It measures
 // the value as a tree (nesting depth, values and string bytes, each shared
@@ -31,8 +27,6 @@ func (d *decoder) scalar(v any) (count, size int64, err error) {
 		return 1, int64(len(x)), nil
 	case ByteArray:
 		return 1, int64(len(x)), nil
-	case *big.Int:
-		return 1, int64(len(x.Bits())) * 8, nil
 	case *pyGlobal:
 		return 0, 0, newErr(ErrUnsupported, "pickle: the value is the Python object %s itself, not plain data", dotted(x.module, x.name))
 	case *tzinfo:

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -582,7 +583,15 @@ func (d *decoder) run() (any, error) {
 			d.push(ByteArray(append([]byte{}, b...)))
 
 		case opEmptyList, opEmptyDict, opEmptySet, opEmptyTuple:
-			kind := map[byte]nodeKind{opEmptyList: kList, opEmptyDict: kDict, opEmptySet: kSet, opEmptyTuple: kTuple}[op]
+			kind := kList
+			switch op {
+			case opEmptyDict:
+				kind = kDict
+			case opEmptySet:
+				kind = kSet
+			case opEmptyTuple:
+				kind = kTuple
+			}
 			d.push(newNode(kind))
 		case opList, opTuple, opFrozenSet:
 			items, err := d.popMark(at)
@@ -832,7 +841,7 @@ func (d *decoder) memoIndex(op, text, one byte, at int) (uint64, error) {
 		if err != nil {
 			return 0, err
 		}
-		v, err := parseIntText(b, 19, false)
+		v, err := parseIntText(b, 19, true) // CPython reads it with int()
 		if err != nil {
 			return 0, d.malformed(at, "memo index is not a decimal")
 		}
@@ -883,7 +892,13 @@ func (d *decoder) target(kind nodeKind, op string, at int) (*node, error) {
 
 // pushSeq builds a list, tuple or frozenset from items.
 func (d *decoder) pushSeq(op byte, items []any, at int) error {
-	kind := map[byte]nodeKind{opList: kList, opTuple: kTuple, opFrozenSet: kFrozenSet}[op]
+	kind := kList
+	switch op {
+	case opTuple:
+		kind = kTuple
+	case opFrozenSet:
+		kind = kFrozenSet
+	}
 	n := newNode(kind)
 	if kind == kFrozenSet {
 		for _, v := range items {
@@ -1048,8 +1063,10 @@ func typeName(v any) string {
 		return "datetime.date"
 	case Time:
 		return "datetime.time"
+	case time.Duration:
+		return "datetime.timedelta"
 	}
-	return "datetime"
+	return "datetime.datetime"
 }
 
 // unquotePy2 undoes the repr() of a Python 2 str (STRING's argument):
