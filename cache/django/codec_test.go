@@ -175,7 +175,7 @@ func TestEncodeAsPythonClients(t *testing.T) {
 	n := 0
 	for _, c := range o.Cases {
 		codec := codecForWriter(t, c.Writer)
-		if codec == nil || strings.HasSuffix(c.Writer, "-zlib") {
+		if codec == nil || strings.HasSuffix(c.Writer, "-zlib") || strings.HasSuffix(c.Writer, "gzip") {
 			continue
 		}
 		data, flags, err := codec.Encode(values[c.Name])

@@ -135,7 +135,7 @@ func mustCodec(t testing.TB, url string) *Codec {
 // codecForWriter is the Go codec that reads what a Python writer wrote.
 func codecForWriter(t *testing.T, writer string) *Codec {
 	switch writer {
-	case "django-redis", "django-redis-zlib", "django-redis-gzip":
+	case "django-redis", "django-redis-zlib", "django-redis-gzip", "python-gzip":
 		return mustCodec(t, "redis://h/0?lib=django-redis")
 	case "django":
 		return mustCodec(t, "redis://h/0")
@@ -149,6 +149,7 @@ func codecForWriter(t *testing.T, writer string) *Codec {
 
 // TestDecodeWhatPythonWrites: every value of oracle.py, written by
 // pickle.dumps with protocols 0 to 5, by django-redis (plain and zlib), by
+// gzip.compress of a pickle (django-redis 5.3's GzipCompressor), by
 // pymemcache's serde and by pylibmc (plain and zlib), decodes in Go to what
 // the matching Python reader returns.
 func TestDecodeWhatPythonWrites(t *testing.T) {

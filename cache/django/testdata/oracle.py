@@ -365,7 +365,9 @@ def redis_clients():
 
 def readers():
     """Each convention's reader: bytes and flags to the value Django gets."""
-    r = {"pickle": lambda b, f: pickle.loads(b)}
+    r = {"pickle": lambda b, f: pickle.loads(b),
+         # django-redis 5.3's GzipCompressor is gzip.compress of the pickle
+         "python-gzip": lambda b, f: pickle.loads(gzip.decompress(b))}
     if django_redis_client:
         for name, client in redis_clients().items():
             r[name] = (lambda c: lambda b, f: c.decode(b))(client)
@@ -385,6 +387,7 @@ def writers():
     w = {}
     for p in range(6):
         w["pickle%d" % p] = (lambda p: lambda v: (pickle.dumps(v, p), 0))(p)
+    w["python-gzip"] = lambda v: (gzip.compress(pickle.dumps(v, 4)), 0)
     if django_redis_client:
         for name, client in redis_clients().items():
             w[name] = (lambda c: lambda v: (c.encode(v), 0))(client)
