@@ -137,18 +137,8 @@ func (c *Codec) Decode(data []byte, flags uint32) (any, error) {
 	}
 	switch c.conv {
 	case convPyMemcache:
-		switch {
-		case flags == 0:
-			return append([]byte{}, data...), nil
-		case flags&flagText != 0:
-			return text(data)
-		case flags&(flagInteger|flagLong) != 0:
-			return intValue(data, lim)
-		case flags&flagPickle != 0:
-			return unpickle(data, lim)
-		}
-		return append([]byte{}, data...), nil
-	case convPyLibMC, convPythonMemcached:
+		return byFlags(data, flags, lim, false)
+	case convPythonMemcached, convPyLibMC:
 		if flags&flagZlib != 0 {
 			out, err := inflate(data, lim, true)
 			if err != nil {
@@ -158,17 +148,7 @@ func (c *Codec) Decode(data []byte, flags uint32) (any, error) {
 			flags &^= flagZlib
 		}
 		if c.conv == convPythonMemcached {
-			switch {
-			case flags == 0:
-				return append([]byte{}, data...), nil
-			case flags&flagText != 0:
-				return text(data)
-			case flags&(flagInteger|flagLong) != 0:
-				return intValue(data, lim)
-			case flags&flagPickle != 0:
-				return unpickle(data, lim)
-			}
-			return nil, newErr(ErrMalformed, "unknown memcached flags %d", flags)
+			return byFlags(data, flags, lim, true)
 		}
 		switch flags & (flagPickle | flagInteger | flagLong | flagText) {
 		case 0:
@@ -183,6 +163,24 @@ func (c *Codec) Decode(data []byte, flags uint32) (any, error) {
 		return nil, newErr(ErrMalformed, "unknown memcached flags %d", flags)
 	}
 	return decodeRedis(data, lim)
+}
+
+// byFlags reads a value by its flags in pymemcache's order, which is also
+// python-memcached's (after zlib); strict refuses unknown flags, as
+// python-memcached does, where pymemcache returns the bytes.
+func byFlags(data []byte, flags uint32, lim Limits, strict bool) (any, error) {
+	switch {
+	case flags == 0:
+	case flags&flagText != 0:
+		return text(data)
+	case flags&(flagInteger|flagLong) != 0:
+		return intValue(data, lim)
+	case flags&flagPickle != 0:
+		return unpickle(data, lim)
+	case strict:
+		return nil, newErr(ErrMalformed, "unknown memcached flags %d", flags)
+	}
+	return append([]byte{}, data...), nil
 }
 
 // The memcached flags of the Python clients.
@@ -201,24 +199,27 @@ func text(data []byte) (any, error) {
 	return string(data), nil
 }
 
-func intValue(data []byte, lim Limits) (any, error) {
+// storedInt reads int text as Python's int() does; text that is not an
+// int is errNotInt.
+func storedInt(data []byte, lim Limits) (any, error) {
 	v, err := parseIntText(data, lim.MaxDigits, true)
-	switch err {
-	case nil:
-		return v, nil
-	case errTooManyDg:
+	if err == errTooManyDg {
 		return nil, newErr(ErrTooLarge, "an int of more than %d decimal digits", lim.MaxDigits)
 	}
-	return nil, newErr(ErrMalformed, "an int value (memcached flags 2 or 4) that is not decimal text")
+	return v, err
+}
+
+func intValue(data []byte, lim Limits) (any, error) {
+	v, err := storedInt(data, lim)
+	if err == errNotInt {
+		return nil, newErr(ErrMalformed, "an int value (memcached flags 2 or 4) that is not decimal text")
+	}
+	return v, err
 }
 
 func decodeRedis(data []byte, lim Limits) (any, error) {
-	v, err := parseIntText(data, lim.MaxDigits, true)
-	switch err {
-	case nil:
-		return v, nil
-	case errTooManyDg:
-		return nil, newErr(ErrTooLarge, "an int of more than %d decimal digits", lim.MaxDigits)
+	if v, err := storedInt(data, lim); err != errNotInt {
+		return v, err
 	}
 	switch {
 	case isZlib(data) || bytes.HasPrefix(data, []byte{0x1f, 0x8b}):

@@ -366,20 +366,7 @@ func (d *decoder) timezone(args []any, bad func(string) error) (any, error) {
 
 // pyTZName is Python's name of an unnamed timezone: "UTC+05:30".
 func pyTZName(off time.Duration) string {
-	sign := byte('+')
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	s := int(off / time.Second)
-	b := []byte{'U', 'T', 'C', sign}
-	b = appendPad(b, s/3600, 2)
-	b = append(b, ':')
-	b = appendPad(b, s/60%60, 2)
-	if s%60 != 0 {
-		b = append(b, ':')
-		b = appendPad(b, s%60, 2)
-	}
-	return string(b)
+	return string(appendOffset([]byte("UTC"), int(off/time.Second)))
 }
 
 func (d *decoder) date(args []any, bad func(string) error) (any, error) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"math/big"
-	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -95,11 +94,7 @@ func (w *jsonWriter) value(v any, depth int) error {
 	case FrozenSet:
 		return w.array(x, depth)
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := sortedKeys(x)
 		w.b = append(w.b, '{')
 		for i, k := range keys {
 			if i > 0 {
@@ -241,7 +236,9 @@ func (w *jsonWriter) str(s string) error {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString quotes s as json.dumps(s, ensure_ascii=False) does.
+// appendJSONString quotes s as json.dumps(s, ensure_ascii=False) does: only
+// '"', '\\' and control characters are escaped (core's encoder for configs
+// follows encoding/json instead, which also escapes U+2028 and U+2029).
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -294,6 +291,12 @@ func appendAwareISO(b []byte, t time.Time) []byte {
 	}
 	b = dt.appendISO(b)
 	_, off := t.Zone()
+	return appendOffset(b, off)
+}
+
+// appendOffset appends a UTC offset in seconds as Python writes it:
+// +HH:MM, or +HH:MM:SS when there are seconds.
+func appendOffset(b []byte, off int) []byte {
 	if off < 0 {
 		b = append(b, '-')
 		off = -off

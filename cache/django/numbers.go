@@ -186,15 +186,11 @@ func parseFloatText(s string) (float64, bool) {
 		}
 		return math.Inf(1), true
 	}
-	i, mant := 0, 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i, mant = i+1, mant+1
-	}
+	i := skipDigits(t, 0)
+	mant := i
 	if i < len(t) && t[i] == '.' {
-		i++
-		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-			i, mant = i+1, mant+1
-		}
+		j := skipDigits(t, i+1)
+		mant, i = mant+j-i-1, j
 	}
 	if mant == 0 {
 		return 0, false
@@ -204,13 +200,11 @@ func parseFloatText(s string) (float64, bool) {
 		if i < len(t) && (t[i] == '+' || t[i] == '-') {
 			i++
 		}
-		start := i
-		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-			i++
-		}
-		if i == start {
+		j := skipDigits(t, i)
+		if j == i {
 			return 0, false
 		}
+		i = j
 	}
 	if i != len(t) {
 		return 0, false

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -101,43 +102,10 @@ func (e *encoder) value(v any, depth int) error {
 		}
 		e.b = append(e.b, opTuple)
 	case map[string]any:
-		e.b = append(e.b, opEmptyDict)
-		if len(x) == 0 {
-			return nil
-		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		e.b = append(e.b, opMark)
-		for _, k := range keys {
-			if err := e.value(k, depth+1); err != nil {
-				return err
-			}
-			if err := e.value(x[k], depth+1); err != nil {
-				return err
-			}
-		}
-		e.b = append(e.b, opSetItems)
+		keys := sortedKeys(x)
+		return e.dict(len(keys), func(i int) (any, any) { return keys[i], x[keys[i]] }, depth)
 	case Dict:
-		e.b = append(e.b, opEmptyDict)
-		if len(x) == 0 {
-			return nil
-		}
-		e.b = append(e.b, opMark)
-		for _, it := range x {
-			if err := e.hashable(it.Key, depth); err != nil {
-				return err
-			}
-			if err := e.value(it.Key, depth+1); err != nil {
-				return err
-			}
-			if err := e.value(it.Value, depth+1); err != nil {
-				return err
-			}
-		}
-		e.b = append(e.b, opSetItems)
+		return e.dict(len(x), func(i int) (any, any) { return x[i].Key, x[i].Value }, depth)
 	case Set:
 		e.b = append(e.b, opEmptySet)
 		if len(x) == 0 {
@@ -155,26 +123,11 @@ func (e *encoder) value(v any, depth int) error {
 		}
 		e.b = append(e.b, opFrozenSet)
 	case Date:
-		if !x.valid() {
-			return newErr(ErrUnsupported, "an invalid Date (year 1 to 9999, a real day)")
-		}
-		e.global("datetime", "date")
-		e.bytes(dateState(x))
-		e.b = append(e.b, opTuple1, opReduce)
+		return e.fromState(x.valid(), "date", dateState(x))
 	case Time:
-		if !x.valid() {
-			return newErr(ErrUnsupported, "an invalid Time")
-		}
-		e.global("datetime", "time")
-		e.bytes(timeState(x))
-		e.b = append(e.b, opTuple1, opReduce)
+		return e.fromState(x.valid(), "time", timeState(x))
 	case DateTime:
-		if !x.Date.valid() || !x.Time.valid() {
-			return newErr(ErrUnsupported, "an invalid DateTime")
-		}
-		e.global("datetime", "datetime")
-		e.bytes(append(dateState(x.Date), timeState(x.Time)...))
-		e.b = append(e.b, opTuple1, opReduce)
+		return e.fromState(x.Date.valid() && x.Time.valid(), "datetime", append(dateState(x.Date), timeState(x.Time)...))
 	case time.Time:
 		return e.aware(x)
 	case time.Duration:
@@ -202,6 +155,52 @@ func (e *encoder) value(v any, depth int) error {
 		return e.value(p, depth+1)
 	}
 	return nil
+}
+
+// dict writes a dict of n items, item(i) giving each key and value.
+func (e *encoder) dict(n int, item func(int) (any, any), depth int) error {
+	e.b = append(e.b, opEmptyDict)
+	if n == 0 {
+		return nil
+	}
+	e.b = append(e.b, opMark)
+	for i := 0; i < n; i++ {
+		k, v := item(i)
+		if err := e.hashable(k, depth); err != nil {
+			return err
+		}
+		if err := e.value(k, depth+1); err != nil {
+			return err
+		}
+		if err := e.value(v, depth+1); err != nil {
+			return err
+		}
+	}
+	e.b = append(e.b, opSetItems)
+	return nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// timedeltaParts is d truncated toward zero to the microsecond, in
+// Python's normal form: days, 0 <= seconds < 86400, 0 <= microseconds <
+// 10**6.
+func timedeltaParts(d time.Duration) (days, seconds, micros int64) {
+	us := int64(d / time.Microsecond)
+	days = us / 86400e6
+	rem := us % 86400e6
+	if rem < 0 {
+		days--
+		rem += 86400e6
+	}
+	return days, rem / 1e6, rem % 1e6
 }
 
 func (e *encoder) int(x int64) {
@@ -350,6 +349,18 @@ func isScalar(v any) bool {
 	return false
 }
 
+// fromState writes datetime.<class>(state), as Python pickles a naive
+// date, time or datetime.
+func (e *encoder) fromState(valid bool, class string, state []byte) error {
+	if !valid {
+		return newErr(ErrUnsupported, "an invalid %s (a real date of the years 1 to 9999, a time of day)", class)
+	}
+	e.global("datetime", class)
+	e.bytes(state)
+	e.b = append(e.b, opTuple1, opReduce)
+	return nil
+}
+
 func dateState(d Date) []byte {
 	return []byte{byte(d.Year >> 8), byte(d.Year), byte(d.Month), byte(d.Day)}
 }
@@ -387,17 +398,11 @@ func (e *encoder) aware(t time.Time) error {
 // Python's normal form (0 <= seconds < 86400, 0 <= microseconds < 10**6),
 // truncated toward zero to the microsecond.
 func (e *encoder) timedelta(d time.Duration) {
-	us := int64(d / time.Microsecond)
-	days := us / 86400e6
-	rem := us % 86400e6
-	if rem < 0 {
-		days--
-		rem += 86400e6
-	}
+	days, seconds, micros := timedeltaParts(d)
 	e.global("datetime", "timedelta")
 	e.int(days)
-	e.int(rem / 1e6)
-	e.int(rem % 1e6)
+	e.int(seconds)
+	e.int(micros)
 	e.b = append(e.b, opTuple3, opReduce)
 }
 
@@ -426,43 +431,39 @@ func fromNumber(n json.Number, maxDigits int) (any, error) {
 
 func validJSONNumber(s string) bool {
 	i := 0
-	if i < len(s) && s[i] == '-' {
+	if strings.HasPrefix(s, "-") {
 		i++
 	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	default:
+	j := skipDigits(s, i)
+	if j == i || (s[i] == '0' && j > i+1) {
 		return false
 	}
+	i = j
 	if i < len(s) && s[i] == '.' {
-		i++
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == start {
+		if j = skipDigits(s, i+1); j == i+1 {
 			return false
 		}
+		i = j
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == start {
+		if j = skipDigits(s, i); j == i {
 			return false
 		}
+		i = j
 	}
 	return i == len(s)
+}
+
+// skipDigits returns the index after the ASCII digits of s from i.
+func skipDigits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // plain converts a Go value of a type this package does not name into one

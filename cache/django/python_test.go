@@ -484,14 +484,8 @@ func describe(v any) any {
 	case Time:
 		return []any{"time", x.String()}
 	case time.Duration:
-		us := int64(x / time.Microsecond)
-		days := us / 86400e6
-		rem := us % 86400e6
-		if rem < 0 {
-			days--
-			rem += 86400e6
-		}
-		return []any{"timedelta", days, rem / 1e6, rem % 1e6}
+		days, seconds, micros := timedeltaParts(x)
+		return []any{"timedelta", days, seconds, micros}
 	case Decimal:
 		return []any{"decimal", string(x)}
 	}
