@@ -269,12 +269,27 @@ func inflate(data []byte, lim Limits, zlibFormat bool) ([]byte, error) {
 	if err != nil {
 		return nil, newErr(ErrMalformed, "the value is not a zlib stream")
 	}
-	out, err := io.ReadAll(io.LimitReader(r, int64(lim.MaxBytes)+1))
+	// Grow by doubling, up to one byte over the limit: at most about twice
+	// the output is allocated in all.
+	out := make([]byte, 0, min(lim.MaxBytes+1, max(512, 4*len(data))))
+	for {
+		if len(out) == cap(out) {
+			if len(out) > lim.MaxBytes {
+				return nil, newErr(ErrTooLarge, "the value decompresses to more than %d bytes", lim.MaxBytes)
+			}
+			out = append(make([]byte, 0, min(2*cap(out), lim.MaxBytes+1)), out...)
+		}
+		n, err := r.Read(out[len(out):cap(out)])
+		out = out[:len(out)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, newErr(ErrMalformed, "the compressed value is corrupt")
+		}
+	}
 	if len(out) > lim.MaxBytes {
 		return nil, newErr(ErrTooLarge, "the value decompresses to more than %d bytes", lim.MaxBytes)
-	}
-	if err != nil {
-		return nil, newErr(ErrMalformed, "the compressed value is corrupt")
 	}
 	return out, nil
 }

@@ -232,6 +232,9 @@ func TestHostileInputsAreCheap(t *testing.T) {
 		if name == "zlib bomb" {
 			allocLimit, timeLimit = 3*DefaultMaxBytes, 5*time.Second
 		}
+		if raceEnabled {
+			timeLimit *= 20
+		}
 		if alloc > allocLimit {
 			t.Errorf("%s: %d bytes in, %d allocated (limit %d): %v", name, len(in), alloc, allocLimit, err)
 		}
