@@ -193,8 +193,9 @@ func newNode(kind nodeKind) *node {
 // values and string bytes grow, so that a hostile pickle (a deep chain of
 // lists built through the memo, a list of itself twice, doubled again and
 // again) fails as soon as it passes a limit, not after its whole graph is
-// built. The bounds are lower because a child may still grow; finish
-// measures exactly.
+// built. They are lower bounds because a child may still grow (only a
+// repeated dict key, which Python never writes, counts more than once);
+// finish measures exactly.
 func (d *decoder) adopt(n *node, v any, at int) error {
 	var cd int32
 	cc, cs := int64(1), int64(0)
