@@ -267,3 +267,21 @@ func TestDeepValueWithoutRecursion(t *testing.T) {
 		t.Errorf("depth %d, want %d", depth, n+1)
 	}
 }
+
+// TestDeepestValueRendersAndEncodes: a value at the depth limit decodes,
+// renders as JSON, and encodes; one level more is refused.
+func TestDeepestValueRendersAndEncodes(t *testing.T) {
+	v, err := unpickle(memoChain(DefaultMaxDepth-1), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ToJSON(v); err != nil {
+		t.Errorf("ToJSON: %v", err)
+	}
+	if _, _, err := (&Codec{}).Encode(v); err != nil {
+		t.Errorf("Encode: %v", err)
+	}
+	if _, err := unpickle(memoChain(DefaultMaxDepth), Limits{}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("one level deeper: %v", err)
+	}
+}

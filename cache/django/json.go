@@ -43,8 +43,9 @@ import (
 //
 // Other Go values are rendered after the conversions [Codec.Encode] makes
 // (named types, pointers, slices, maps with string or integer keys); a
-// string that is not UTF-8, a Go value nested deeper than DefaultMaxDepth
-// (or containing itself) and a type with no Python equivalent are errors.
+// string that is not UTF-8, a Go value nested deeper than twice
+// DefaultMaxDepth (or containing itself) and a type with no Python
+// equivalent are errors.
 func ToJSON(v any) ([]byte, error) {
 	w := jsonWriter{lim: Limits{}.resolved()}
 	if err := w.value(v, 0); err != nil {
@@ -59,8 +60,10 @@ type jsonWriter struct {
 }
 
 func (w *jsonWriter) value(v any, depth int) error {
-	if depth > w.lim.MaxDepth {
-		return newErr(ErrTooLarge, "the value is nested deeper than %d (or contains itself)", w.lim.MaxDepth)
+	// Twice the decoding limit: a Dict rendered as [key, value] pairs adds
+	// two levels to each of its own.
+	if depth > 2*w.lim.MaxDepth {
+		return newErr(ErrTooLarge, "the value is nested deeper than %d (or contains itself)", 2*w.lim.MaxDepth)
 	}
 	switch x := v.(type) {
 	case nil:
