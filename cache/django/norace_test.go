@@ -1,0 +1,5 @@
+//go:build !race
+
+package django
+
+const raceEnabled = false
