@@ -12,8 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/check"
 	"github.com/cacheurl/cacheurl/clients"
-	"github.com/cacheurl/cacheurl/clients/check"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -149,7 +149,7 @@ func cliMessage(err error, cfg core.Config) string {
 	var ce *clients.Error
 	switch {
 	case errors.As(err, &ce) && ce.Kind == clients.ErrUnknownOption && len(ce.Options) > 0:
-		client := map[string]string{"goredis": "go-redis", "gomemcache": "gomemcache", "lru": "in-process cache"}[ce.Package]
+		client := map[string]string{"goredis": "go-redis", "gomemcache": "gomemcache", "cache": "in-process cache"}[ce.Package]
 		if client == "" {
 			client = ce.Package
 		}

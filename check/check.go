@@ -60,7 +60,6 @@ import (
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/gomemcache"
 	"github.com/cacheurl/cacheurl/clients/goredis"
-	"github.com/cacheurl/cacheurl/clients/lru"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -264,7 +263,12 @@ func roundTrip(ctx context.Context, c *cache.Cache) (d time.Duration, ok bool, e
 // the check cannot run a Python function, and its key is its own.
 func openCache(ctx context.Context, cfg core.Config, client any) (*cache.Cache, error) {
 	// The check has validated the options with the client packages' rules.
-	opts := []cache.Option{cache.AllowUnknownOptions()}
+	return newCache(ctx, cfg, client, cache.AllowUnknownOptions())
+}
+
+// newCache is cache.New with the client (nil: the cache builds none) and
+// the key function a URL with key_function needs.
+func newCache(ctx context.Context, cfg core.Config, client any, opts ...cache.Option) (*cache.Cache, error) {
 	if client != nil {
 		opts = append(opts, cache.WithClient(client))
 	}
@@ -799,23 +803,20 @@ func dedupe(xs []string) []string {
 
 // ---- locmem, dummy ----
 
-// checkLocal checks a locmem:// or dummy:// config with the lru package's
-// rules (an unknown option is an error) and round-trips through the
-// portable cache's in-process store, as every backend does.
+// checkLocal checks a locmem:// or dummy:// config and round-trips through
+// the portable cache's in-process store, as every backend does. An
+// in-process cache takes no options: the cache package rejects them unless
+// they are allowed.
 func checkLocal(ctx context.Context, cfg core.Config, o options, res *Result) error {
 	res.Target = "in-process"
-	var lopts []lru.Option
-	if o.allowUnknown {
-		lopts = append(lopts, lru.AllowUnknownOptions())
-	}
 	start := time.Now()
-	s, err := lru.ParseSettings(cfg, lopts...)
+	var copts []cache.Option
+	if o.allowUnknown {
+		copts = append(copts, cache.AllowUnknownOptions())
+	}
+	c, err := newCache(ctx, cfg, nil, copts...)
 	if err != nil {
 		return configError(err)
-	}
-	c, err := openCache(ctx, cfg, nil)
-	if err != nil {
-		return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
 	}
 	defer c.Close()
 	res.Connect = time.Since(start)
@@ -824,16 +825,25 @@ func checkLocal(ctx context.Context, cfg core.Config, o options, res *Result) er
 		return &Error{Kind: ErrFailed, Target: res.Target, Msg: "the check failed", Detail: err.Error(), Err: err}
 	}
 	res.RoundTrip = d
-	if s.Noop {
+	secs, isSeconds := cfg.TTL.Seconds()
+	if cfg.Backend == core.BackendDummy || isSeconds && secs == 0 {
 		res.Server = "no-op cache"
 		res.Note = "this cache stores nothing (dummy://, or timeout=0): every get misses, as in Django"
 		return nil
 	}
 	ttl := "entries never expire"
-	if s.TTL > 0 {
-		ttl = "TTL " + s.TTL.String()
+	switch {
+	case !cfg.TTL.IsSet():
+		ttl = "TTL " + cache.DefaultTTL.String()
+	case !cfg.TTL.Never():
+		d, _ := cfg.TTL.Duration()
+		ttl = "TTL " + d.String()
 	}
-	res.Server = fmt.Sprintf("in-process LRU (%d entries, %s)", s.MaxEntries, ttl)
+	entries := cache.DefaultMaxEntries
+	if cfg.MaxEntries != nil {
+		entries = *cfg.MaxEntries
+	}
+	res.Server = fmt.Sprintf("in-process LRU (%d entries, %s)", entries, ttl)
 	if !ok {
 		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get did not return what set stored"}
 	}
