@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -300,4 +302,34 @@ func normalizeTimes(s string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// TestCheckWritesNoControlCharacter: a port answering memcached's version
+// command with an escape sequence (set the terminal's title, clear the
+// screen) gets it escaped in the text output and in --json, and so does a
+// URL's control character.
+func TestCheckWritesNoControlCharacter(t *testing.T) {
+	const evil = "\x1b]0;pwned-title\x07\x1b[2J"
+	addr := scripted.Listen(t, func(c net.Conn) { io.WriteString(c, evil+"\r\n") })
+	for _, args := range [][]string{
+		{"check", "--timeout", "2s", "memcached://" + addr},
+		{"check", "--timeout", "2s", "--json", "memcached://" + addr},
+		{"check", "--timeout", "2s", "--wait", "1s", "memcached://" + addr},
+		{"check", "--json", "redis://h\x1b[2J\x7f/0"},
+		{"check", "redis://h\x1b[2J\x7f/0"},
+	} {
+		out, errOut, status := checkCLI(t, nil, args...)
+		if status == 0 {
+			t.Errorf("%q: status 0", args)
+		}
+		for i, r := range out + errOut {
+			if r < ' ' && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+				t.Errorf("%q writes %q at byte %d:\n%s%s", args, r, i, out, errOut)
+				break
+			}
+		}
+		if strings.Contains(args[len(args)-1], addr) && !strings.Contains(out+errOut, `pwned-title`) {
+			t.Errorf("%q: the server's words are not shown:\n%s%s", args, out, errOut)
+		}
+	}
 }
