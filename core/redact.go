@@ -40,7 +40,9 @@ func redactSecrets(s string) string {
 }
 
 // secretSpans finds the secrets of an input, whether or not it parses, so
-// that error messages can redact them: the password of the authority, and
+// that error messages can redact them (an input whose scheme is followed by
+// a mistyped separator, redis:/u:pw@h, is read as if it had "://"): the
+// password of the authority, and
 // the values of credential parameters. When an '@' follows the authority (in
 // the path or the query), or the authority has no '@' but the input has one, the password likely holds an unescaped
 // '/', '?' or '#': then the secret is the text between the first ':' after
@@ -50,6 +52,10 @@ func secretSpans(s string) []span {
 	start := 0
 	if i := strings.Index(s, "://"); i >= 0 {
 		start = i + 3
+	} else if _, j, ok := mistypedSeparator(s); ok {
+		// redis:/u:pw@h, redis//:pw@h: the userinfo follows the separator
+		// as it would follow "://".
+		start = j
 	}
 	head := s[start:]
 	if i := strings.IndexByte(head, '?'); i >= 0 {
