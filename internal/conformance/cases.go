@@ -3,7 +3,8 @@
 // core.Decode's documentation): YAML documents with a cache: (or caches:)
 // key, each with the canonical URL it must give, or the error kind and key
 // path. Every front-end (core.Decode, the koanf provider, the viper hook,
-// plain mapstructure) runs the same cases; a difference is a failing test.
+// plain mapstructure; the archived mitchellh/mapstructure in the compat
+// module) runs the same cases; a difference is a failing test.
 //
 // The cases are in testdata/cases.yaml, embedded in the package.
 package conformance
@@ -349,6 +350,27 @@ func Check(c Case, got map[string]string, err error) string {
 	}
 	if g := got[""]; len(got) != 1 || g != c.Want {
 		return fmt.Sprintf("got %q, want %q", g, c.Want)
+	}
+	return ""
+}
+
+// CheckText is [Check] for a front-end that keeps only an error's text
+// (the archived github.com/mitchellh/mapstructure v1 wraps a hook's error as
+// a string): an error case must fail, with a message of at most MaxMessage
+// bytes that shows none of the document's secrets, whatever its kind and
+// key; everything else is checked as Check does.
+func CheckText(c Case, got map[string]string, err error) string {
+	if c.Err == "" || err == nil {
+		return Check(c, got, err)
+	}
+	msg := err.Error()
+	if len(msg) > MaxMessage {
+		return fmt.Sprintf("error message is %d bytes (more than %d): %.200s...", len(msg), MaxMessage, msg)
+	}
+	for _, s := range c.Secrets() {
+		if strings.Contains(msg, s) {
+			return "error message shows a secret of the document: " + strings.ReplaceAll(msg, s, "<SECRET>")
+		}
 	}
 	return ""
 }
