@@ -78,7 +78,7 @@ func TestRedis(t *testing.T) {
 	}{
 		{"wrong password", fmt.Sprintf("redis://:%sx@%s/0", secret, auth.Addr), ErrAuth, "check the username and password"},
 		{"no password", fmt.Sprintf("redis://%s/0", auth.Addr), ErrAuth, "credentials"},
-		{"refused", fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", secret, testserver.FreePort(t)), ErrRefused, "is redis running"},
+		{"refused", fmt.Sprintf("redis://:%s@%s/0", secret, testserver.RefusedAddr(t)), ErrRefused, "is redis running"},
 		{"bad CA", fmt.Sprintf("rediss://%s/0?ssl_ca_certs=%s", tlsSrv.Addr, certs.OtherCAFile), ErrTLS, "not trusted"},
 		// A plain server waits for the end of the "command" a TLS hello
 		// starts; a plain-text PING tells (TestTLSToPlainPort).
@@ -155,7 +155,7 @@ func TestMemcached(t *testing.T) {
 	if _, err := run(t, "memcached://"+sock.Socket, 5*time.Second); err != nil {
 		t.Errorf("socket: %v", err)
 	}
-	_, err = run(t, fmt.Sprintf("memcached://127.0.0.1:%d", testserver.FreePort(t)), 3*time.Second)
+	_, err = run(t, "memcached://"+testserver.RefusedAddr(t), 3*time.Second)
 	if !errors.Is(err, ErrRefused) {
 		t.Errorf("refused: %v", err)
 	}
