@@ -23,6 +23,17 @@ import (
 // field in failure messages.
 type plainConfig core.Config
 
+// hookDecoder is a mitchellh/mapstructure v1 decoder into result with the
+// hook alone as DecoderConfig.DecodeHook.
+func hookDecoder(t *testing.T, result any) *mapstructurev1.Decoder {
+	t.Helper()
+	d, err := mapstructurev1.NewDecoder(&mapstructurev1.DecoderConfig{DecodeHook: viperhook.Hook(), Result: result})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func sameConfig(t *testing.T, what string, got, want core.Config) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
@@ -78,11 +89,7 @@ func TestMitchellh(t *testing.T) {
 	var only struct {
 		Cache core.Config `mapstructure:"cache"`
 	}
-	d, err = mapstructurev1.NewDecoder(&mapstructurev1.DecoderConfig{DecodeHook: viperhook.Hook(), Result: &only})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Decode(map[string]any{"cache": "locmem://"}); err != nil {
+	if err := hookDecoder(t, &only).Decode(map[string]any{"cache": "locmem://"}); err != nil {
 		t.Fatal(err)
 	}
 	sameConfig(t, "hook alone", only.Cache, locmem)
@@ -97,11 +104,7 @@ func TestMitchellhErrors(t *testing.T) {
 		Cache  core.Config            `mapstructure:"cache"`
 		Caches map[string]core.Config `mapstructure:"caches"`
 	}
-	d, err := mapstructurev1.NewDecoder(&mapstructurev1.DecoderConfig{DecodeHook: viperhook.Hook(), Result: &got})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = d.Decode(map[string]any{
+	err := hookDecoder(t, &got).Decode(map[string]any{
 		"cache":  "redis://:" + secret + "@cache:99999/0",
 		"caches": map[string]any{"sessions": map[string]any{"url": "redis://:" + secret + "@h", "ttl": "1500ms"}},
 	})
@@ -148,13 +151,9 @@ func TestMitchellhConformance(t *testing.T) {
 			Cache  core.Config            `mapstructure:"cache"`
 			Caches map[string]core.Config `mapstructure:"caches"`
 		}
-		d, err := mapstructurev1.NewDecoder(&mapstructurev1.DecoderConfig{DecodeHook: viperhook.Hook(), Result: &a})
-		if err != nil {
-			t.Fatal(err)
-		}
 		runs++
 		got := map[string]string{}
-		err = d.Decode(doc)
+		err = hookDecoder(t, &a).Decode(doc)
 		if err == nil {
 			if c.Named() {
 				for name, cfg := range a.Caches {

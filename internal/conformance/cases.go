@@ -296,16 +296,8 @@ const MaxMessage = 400
 // every error message must be at most MaxMessage bytes and show none of the
 // document's secrets.
 func Check(c Case, got map[string]string, err error) string {
-	if err != nil {
-		msg := err.Error()
-		if len(msg) > MaxMessage {
-			return fmt.Sprintf("error message is %d bytes (more than %d): %.200s...", len(msg), MaxMessage, msg)
-		}
-		for _, s := range c.Secrets() {
-			if strings.Contains(msg, s) {
-				return "error message shows a secret of the document: " + strings.ReplaceAll(msg, s, "<SECRET>")
-			}
-		}
+	if p := messageProblem(c, err); p != "" {
+		return p
 	}
 	if c.Err != "" {
 		if err == nil {
@@ -362,6 +354,15 @@ func Check(c Case, got map[string]string, err error) string {
 func CheckText(c Case, got map[string]string, err error) string {
 	if c.Err == "" || err == nil {
 		return Check(c, got, err)
+	}
+	return messageProblem(c, err)
+}
+
+// messageProblem says what is wrong with err's message, if anything: more
+// than MaxMessage bytes, or a secret of c's document in it.
+func messageProblem(c Case, err error) string {
+	if err == nil {
+		return ""
 	}
 	msg := err.Error()
 	if len(msg) > MaxMessage {
