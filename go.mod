@@ -15,7 +15,6 @@ require (
 	github.com/knadh/koanf/providers/posflag v1.0.2
 	github.com/knadh/koanf/v2 v2.4.1
 	github.com/leanovate/gopter v0.2.11
-	github.com/mitchellh/mapstructure v1.5.0
 	github.com/redis/go-redis/v9 v9.22.0
 	github.com/spf13/pflag v1.1.0
 	github.com/spf13/viper v1.21.0

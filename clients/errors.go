@@ -1,5 +1,5 @@
 // Package clients holds what the client packages (clients/goredis,
-// clients/gomemcache, clients/lru, clients/check) share: one error shape
+// clients/gomemcache) and the packages above them share: one error shape
 // ([Error]), the error kinds they have in common ([ErrWrongBackend],
 // [ErrNoGoClient], [ErrInvalidConfig], [ErrUnsupported], [ErrUnknownOption],
 // [ErrInvalidOption]), the runtime kinds of a failed operation or check

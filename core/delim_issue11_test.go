@@ -66,8 +66,7 @@ func TestDelimiterInPassword(t *testing.T) {
 // raw delimiter is not one.
 func TestDelimiterNotMisread(t *testing.T) {
 	for _, in := range []string{
-		"redis:///run/user@1000/redis.sock",    // empty authority: a socket path
-		"memcached:///run/mc@1.sock",           // likewise
+		"redis:///run/user%401000/redis.sock",  // an '@' in a socket path, written %40
 		"redis://h/0?key_prefix=me@corp",       // '@' in a name=value field
 		"redis://u:p@ss@h/0",                   // raw '@' in the password is fine
 		"redis://me@corp.com:S3cretPw@cache/0", // e-mail username

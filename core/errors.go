@@ -43,8 +43,10 @@ func (k *Kind) Unwrap() error {
 
 // The error kinds of docs/errors.md.
 var (
-	// ErrMalformed: the input is not scheme://... at all, or has an invalid
-	// percent-escape or invalid UTF-8.
+	// ErrMalformed: the input is not scheme://... at all (a scheme of the
+	// table followed by a mistyped separator, redis//h or redis:/h, gets the
+	// URL that was probably meant), or has an invalid percent-escape or
+	// invalid UTF-8.
 	ErrMalformed = &Kind{code: "malformed", text: "malformed URL"}
 	// ErrUnknownScheme: the scheme is not in the scheme table.
 	ErrUnknownScheme = &Kind{code: "unknown_scheme", text: "unknown scheme"}
@@ -56,7 +58,9 @@ var (
 	// ErrInvalidUserinfo: credentials where the scheme takes none, or
 	// credentials without a host; a password that is the redaction marker
 	// [Redacted]; a password holding a raw '/', '?' or '#' (an '@' follows
-	// the host part: write them %2F, %3F, %23).
+	// the host part: write them %2F, %3F, %23); a raw '@' in a socket path
+	// (write it %40), or a password typed after three slashes
+	// (redis:///:pw@host).
 	ErrInvalidUserinfo = &Kind{code: "invalid_userinfo", text: "invalid userinfo"}
 	// ErrInvalidPath: a path, socket, directory or redis db is wrong.
 	ErrInvalidPath = &Kind{code: "invalid_path", text: "invalid path"}
@@ -235,4 +239,90 @@ func (p *parser) error() error {
 		newN = len(input) - newOff
 	}
 	return newError(p.kind, input, newOff, newN, msg)
+}
+
+// atInPath rejects an '@' in the path of a redis or memcached URL with an
+// empty authority (scheme:///...), where the path is a unix socket (or a
+// sentinel master name): a raw '@' there is written %40. When a ':' comes
+// before the '@', the input is most likely "[user]:password@host" typed
+// after three slashes instead of two, and the message says so. The echo
+// redacts from the first ':' after "://" to the last '@' (secretSpans).
+func (p *parser) atInPath(s string, sch *Scheme, start int) bool {
+	end := len(s)
+	if p.question >= start {
+		end = p.question
+	}
+	at := strings.IndexByte(s[start:end], '@')
+	if at < 0 {
+		return true
+	}
+	at += start
+	p.inPassword = true // the messages quote nothing of the input
+	what := "a unix socket path"
+	switch sch.Topology {
+	case Sentinel:
+		what = "the master name"
+	case Cluster:
+		what = "the path"
+	}
+	withPassword := sch.Name + "://:password@host"
+	if sch.Backend == BackendMemcached {
+		withPassword = sch.Name + "://user:password@host"
+	}
+	if strings.IndexByte(s[start:at], ':') >= 0 {
+		meant := withPassword + " (two slashes)"
+		if sch.Name == "unix" {
+			meant = "unix://:password@/path/to/redis.sock (credentials before the empty host), or redis://:password@host,"
+		}
+		return p.fail(ErrInvalidUserinfo, start, 1, "after \""+sch.Name+":///\" comes "+what+", and this one holds ':' and '@' "+
+			"as [user]:password@host does: "+meant+" was probably meant (an '@' in "+what+" must be written %40)")
+	}
+	return p.fail(ErrInvalidUserinfo, at, 1, "an '@' in "+what+" after \""+sch.Name+":///\" must be written %40 "+
+		"(a raw '@' ends a password, as in "+withPassword+")")
+}
+
+// missingSeparator is the error for input without "://". A scheme of the
+// table followed by a mistyped separator (redis//h, redis:/h, redis:h,
+// redis/h) gets the URL that was probably meant: the scheme, "://" and the
+// rest, or "///" and the rest when only that parses (redis:/run/r.sock is
+// the socket redis:///run/r.sock), redacted.
+func (p *parser) missingSeparator(s string) bool {
+	i, j, ok := mistypedSeparator(s)
+	if !ok {
+		return p.fail(ErrMalformed, 0, 0, "missing scheme://; a CACHE_URL looks like redis://host:6379/0 or locmem://")
+	}
+	scheme, rest := strings.ToLower(s[:i]), s[j:]
+	meant := scheme + "://" + rest
+	if _, err := Parse(meant); err != nil {
+		if _, err := Parse(scheme + ":///" + rest); err == nil {
+			meant = scheme + ":///" + rest
+		}
+	}
+	p.inPassword = true // the suggestion is redacted
+	return p.fail(ErrMalformed, i, j-i, "missing \"://\" after the scheme (found "+strconv.Quote(s[i:j])+
+		"); did you mean "+quoteShort(redactSecrets(meant))+"?")
+}
+
+// mistypedSeparator finds, in input without "://", a scheme of the table
+// at s[:i] followed by a separator typed wrong at s[i:j]: an optional ':'
+// and up to three '/' (a ':' after the slashes belongs to the userinfo).
+func mistypedSeparator(s string) (i, j int, ok bool) {
+	for i < len(s) && isSchemeByte(s[i]) {
+		i++
+	}
+	j = i
+	if j < len(s) && s[j] == ':' {
+		j++
+	}
+	for k := 0; k < 3 && j < len(s) && s[j] == '/'; k++ {
+		j++
+	}
+	if _, known := lookupScheme(s[:i]); !known || j == i {
+		return 0, 0, false
+	}
+	return i, j, true
+}
+
+func isSchemeByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '+' || b == '-' || b == '.'
 }

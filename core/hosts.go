@@ -11,7 +11,7 @@ import (
 // host list, decoding the username and password. off is the offset of
 // authority in s.
 func (p *parser) userinfo(c *Config, authority string, off int) (hosts string, hostsOff int, ok bool) {
-	if !p.at {
+	if p.lastAt < 0 {
 		return authority, off, true
 	}
 	at := strings.LastIndexByte(authority, '@')

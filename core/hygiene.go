@@ -23,7 +23,7 @@ func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\
 // UTF-8 in one pass.
 func (p *parser) hygiene(s string) bool {
 	ascii := true
-	p.question, p.colon = -1, -1
+	p.question, p.colon, p.lastAt = -1, -1, -1
 	for i := 0; i < len(s); i++ {
 		b := s[i]
 		if byteClass[b]&clsHygiene == 0 {
@@ -35,7 +35,7 @@ func (p *parser) hygiene(s string) bool {
 		case b == '+':
 			p.plus = true
 		case b == '@':
-			p.at = true
+			p.lastAt = i
 		case b == ',':
 			p.comma = true
 		case b == '?':

@@ -40,7 +40,11 @@ const maxInt = 1<<31 - 1
 // redis-cache or django-redis) — and options, kept as strings for the client
 // (Config.Options). Parameter names are case-insensitive; a name given twice,
 // backend/location/options as names, a bare name without '=', a raw ';' and
-// invalid escapes are errors; an empty value drops the parameter.
+// invalid escapes are errors; an empty value drops the parameter. For the
+// redis and memcached families an '@' after the host part is an error: a
+// password holding a raw '/', '?' or '#' (write %2F, %3F, %23), or, after an
+// empty authority (scheme:///), a socket path holding a raw '@' (write %40)
+// or a password typed after three slashes (redis:///:pw@host).
 //
 // For example
 //
@@ -70,10 +74,12 @@ type parser struct {
 	// escapes and plus record whether the input has any '%' or '+': without
 	// them nothing needs decoding.
 	escapes, plus bool
-	// at and comma record whether the input has any '@' or ','; question is
-	// the offset of the first '?' (-1 when none).
-	at, comma bool
-	question  int
+	// lastAt is the offset of the last '@' (-1 when none); comma records
+	// whether the input has any ','; question is the offset of the first
+	// '?' (-1 when none).
+	lastAt   int
+	comma    bool
+	question int
 	// colon is the offset of the first ':' (-1 when none); slash3 is the
 	// offset of the third '/' when slashes is 3: after "scheme://", the
 	// start of the path.
@@ -129,12 +135,7 @@ func (p *parser) parse(raw string, c *Config) bool {
 		sep = strings.Index(s, "://")
 	}
 	if sep < 0 {
-		if i := strings.IndexByte(s, ':'); i > 0 {
-			if _, known := lookupScheme(s[:i]); known {
-				return p.fail(ErrMalformed, i, 1, "missing \"//\" after \""+s[:i]+":\"; write "+strings.ToLower(s[:i])+"://host...")
-			}
-		}
-		return p.fail(ErrMalformed, 0, 0, "missing scheme://; a CACHE_URL looks like redis://host:6379/0 or locmem://")
+		return p.missingSeparator(s)
 	}
 	if sep == 0 {
 		return p.fail(ErrMalformed, 0, 3, "empty scheme before \"://\"")
@@ -146,8 +147,16 @@ func (p *parser) parse(raw string, c *Config) bool {
 	c.Scheme, c.Backend, c.TLS, c.Topology = sch.Name, sch.Backend, sch.TLS, sch.Topology
 
 	start := sep + 3
-	if p.at && (sch.Backend == BackendRedis || sch.Backend == BackendMemcached) && delimiterInUserinfo(s, start) {
-		return p.delimiterError(s, start)
+	if p.lastAt >= start && (sch.Backend == BackendRedis || sch.Backend == BackendMemcached) {
+		// An '@' after the host part: a password with a raw delimiter, or,
+		// after an empty authority, an '@' in a socket path.
+		if start < len(s) && s[start] == '/' {
+			if !p.atInPath(s, sch, start) {
+				return false
+			}
+		} else if p.lastAt >= p.authorityEnd(s, sep) && delimiterInUserinfo(s, start) {
+			return p.delimiterError(s, start)
+		}
 	}
 	head, query := s[start:], ""
 	qpos := -1
@@ -174,6 +183,25 @@ func (p *parser) parse(raw string, c *Config) bool {
 		return false
 	}
 	return p.finish(c, sch)
+}
+
+// authorityEnd is where the authority that starts after "://" at sep ends
+// (its first '/' or '?', or the end of s), from the positions the hygiene
+// pass recorded. delimiterInUserinfo can only find an '@' after it, so an
+// input whose last '@' lies before it (every URL with a password written
+// as it should be) skips that scan.
+func (p *parser) authorityEnd(s string, sep int) int {
+	if sep != p.colon {
+		return sep + 3 // not the recorded positions' scheme: scan
+	}
+	end := len(s)
+	if p.slashes == 3 {
+		end = p.slash3
+	}
+	if p.question >= 0 && p.question < end {
+		end = p.question
+	}
+	return end
 }
 
 // split is splitHead for the head of p.s starting at off, using the slash

@@ -150,7 +150,7 @@ var errorTests = []struct {
 }{
 	{"", ErrMalformed, "empty URL", ""},
 	{"   ", ErrMalformed, "empty URL", ""},
-	{"redis:host:6379", ErrMalformed, `missing "//"`, ":"},
+	{"redis:host:6379", ErrMalformed, `did you mean "redis://host:6379"?`, ":"},
 	{"host:6379", ErrMalformed, "missing scheme://", ""},
 	{"://x", ErrMalformed, "empty scheme", "://"},
 	{"redsi://h", ErrUnknownScheme, `unknown scheme "redsi" (did you mean "redis"?)`, "redsi"},

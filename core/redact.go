@@ -129,18 +129,23 @@ const (
 )
 
 // secretSpans finds the secrets of an input, whether or not it parses, so
-// that error messages can redact them: the password of the authority, and
-// the values of credential parameters. With guessPassword, when an '@'
-// follows the authority (in the path or the query), or the authority has no
-// '@' but the input has one, the password likely holds an unescaped '/',
-// '?' or '#': then the secret is the text between the first ':' after "://"
-// and the last '@' of the input.
+// that error messages can redact them (an input whose scheme is followed by
+// a mistyped separator, redis:/u:pw@h, is read as if it had "://"): the
+// password of the authority, and the values of credential parameters. With
+// guessPassword, when an '@' follows the authority (in the path or the
+// query), or the authority has no '@' but the input has one, the password
+// likely holds an unescaped '/', '?' or '#': then the secret is the text
+// between the first ':' after "://" and the last '@' of the input.
 func secretSpans(s string, pw int) []span {
 	guess := pw == guessPassword
 	var spans []span
 	start := 0
 	if i := strings.Index(s, "://"); i >= 0 {
 		start = i + 3
+	} else if _, j, ok := mistypedSeparator(s); ok {
+		// redis:/u:pw@h, redis//:pw@h: the userinfo follows the separator
+		// as it would follow "://".
+		start = j
 	}
 	head := s[start:]
 	if i := strings.IndexByte(head, '?'); i >= 0 {

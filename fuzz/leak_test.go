@@ -29,8 +29,23 @@ type leakCase struct {
 	// docs/grammar.md's canonical rule, 2 escaped but for the delimiters
 	// @ / ? # : that people forget, 3 escaped with lower-case hex); bit 2
 	// the username keeps a raw '@' (an e-mail address); bit 3 the password
-	// is the value of a credential option instead of the userinfo.
+	// is the value of a credential option instead of the userinfo, and
+	// bits 4-7 pick the option's name; without bit 3, bits 4-7 from 1 to 5
+	// pick a mistyped separator after the scheme (typoSeparators).
 	mode uint8
+}
+
+// typoSeparators are what may follow the scheme instead of "://" (index 0):
+// three slashes before the userinfo (redis:///:pw@host), and the
+// separators the parser suggests "://" for.
+var typoSeparators = []string{"://", ":///", "//", ":/", ":", "/"}
+
+// separator is what build writes after the scheme.
+func (lc leakCase) separator() string {
+	if n := int(lc.mode >> 4); lc.mode&8 == 0 && n < len(typoSeparators) {
+		return typoSeparators[n]
+	}
+	return "://"
 }
 
 var credentialNames = []string{"password", "sentinel_password", "token", "auth", "x_api_key"}
@@ -39,7 +54,7 @@ var credentialNames = []string{"password", "sentinel_password", "token", "auth",
 func (lc leakCase) build() (url string, start, end int) {
 	var b strings.Builder
 	b.WriteString(lc.scheme)
-	b.WriteString("://")
+	b.WriteString(lc.separator())
 	written := lc.written()
 	inQuery := lc.mode&8 != 0
 	if !inQuery && (lc.user != "" || lc.password != "") {
@@ -279,6 +294,15 @@ var leakSeeds = []leakCase{
 	{"redis", "", "Top#Secret1", "cache", "0", "", 8 | 1<<4},
 	{"memcached", "", "Top Secret", "mc", "", "", 3},
 	{"locmem", "u", "S3cr@et/Pw9K", "x", "", "", 0},
+	// Three slashes before the userinfo, and mistyped separators.
+	{"redis", "", "S3cretPw", "127.0.0.1:6379", "2", "", 1 << 4},
+	{"memcached", "u", "S3cr/etPw", "mc:11211", "", "", 1 << 4},
+	{"unix", "", "S3cretPw", "h", "x", "", 1 << 4},
+	{"redis+sentinel", "", "S3cr?etPw", "s1", "mymaster/0", "", 1 << 4},
+	{"redis", "", "S3cretPw", "h:6379", "0", "", 2 << 4},
+	{"rediss", "app", "S3cr/etPw", "h", "0", "", 3 << 4},
+	{"redis", "u", "S3cr?etPw", "h", "0", "", 4 << 4},
+	{"memcached", "", "S3cretPw", "mc", "", "key_prefix=a@b", 5 << 4},
 }
 
 func FuzzLeak(f *testing.F) {
@@ -345,11 +369,13 @@ func checkLeak(t *testing.T, lc leakCase) {
 	if len(needles) == 0 {
 		return
 	}
-	if c, err := core.Parse(u); err == nil {
+	if c, err := core.Parse(u); err == nil && lc.separator() == "://" {
 		// Accepted: the printed forms must hide the password only if the
 		// URL has it as the password. A raw '?' and a name=value after it
 		// (redis://h:1?x=y@z) make another valid URL, in which the text is
-		// a port and an option, not a secret. Errors have no such excuse.
+		// a port and an option, not a secret. Errors have no such excuse,
+		// nor has a userinfo typed after three slashes (redis:///:pw@h),
+		// which must not become a socket path or a name that shows it.
 		got := c.Password
 		if lc.mode&8 != 0 {
 			got = c.Options[credentialNames[int(lc.mode>>4)%len(credentialNames)]]
@@ -396,5 +422,9 @@ func TestLeakSeeds(t *testing.T) {
 	lc = leakCase{scheme: "redis", password: "a b/c", hosts: "h", query: "x=1", mode: 8 | 1 | 2<<4}
 	if u, _, _ := lc.build(); u != "redis://h?x=1&token=a%20b%2Fc" {
 		t.Errorf("build = %q", u)
+	}
+	lc = leakCase{scheme: "redis", password: "S3cretPw", hosts: "h:6379", path: "2", mode: 1 << 4}
+	if u, start, end := lc.build(); u != "redis:///:S3cretPw@h:6379/2" || u[start:end] != lc.password {
+		t.Errorf("build = %q [%d:%d]", u, start, end)
 	}
 }

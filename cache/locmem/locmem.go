@@ -1,8 +1,7 @@
-// Package locmem is the in-process store behind locmem:// — package cache's
-// locmem driver, and the deprecated clients/lru, which returns it: a fixed
-// capacity, least-recently-used eviction and a deadline per entry, on
-// golang-lru/v2's simplelru under one mutex, so it is safe for concurrent
-// use and [LRU.Compute] is atomic.
+// Package locmem is the in-process store behind locmem:// (package cache's
+// locmem driver, which its As gives): a fixed capacity, least-recently-used
+// eviction and a deadline per entry, on golang-lru/v2's simplelru under one
+// mutex, so it is safe for concurrent use and [LRU.Compute] is atomic.
 //
 // An expired entry is a miss: it is removed when it is read, or evicted as
 // the least recently used one when the cache is full, so memory stays

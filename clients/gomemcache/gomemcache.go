@@ -310,7 +310,7 @@ func checkBackend(cfg core.Config) error {
 	case core.BackendRedis:
 		hint = "it is a redis URL: use the goredis client package"
 	case core.BackendLocmem, core.BackendDummy:
-		hint = "it is an in-process cache: use the lru client package"
+		hint = "it is an in-process cache: use package cache (cache.Open)"
 	case core.BackendFile, core.BackendDB, core.BackendUWSGI:
 		return newError(cfg, clients.ErrNoGoClient, nil,
 			"scheme %q (backend %q) is not memcached; there is no Go client for this Django backend", cfg.Scheme, string(backend))

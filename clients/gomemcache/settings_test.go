@@ -116,8 +116,8 @@ func TestParseSettingsErrors(t *testing.T) {
 		{"djangopylibmc://h?username=u&password=s3cret", gomemcache.ErrCredentials, []string{`option "password"`, `option "username"`}},
 		// Not memcached.
 		{"redis://h:6379/0", gomemcache.ErrWrongBackend, []string{"goredis"}},
-		{"locmem://", gomemcache.ErrWrongBackend, []string{"lru"}},
-		{"dummy://", gomemcache.ErrWrongBackend, []string{"lru"}},
+		{"locmem://", gomemcache.ErrWrongBackend, []string{"package cache"}},
+		{"dummy://", gomemcache.ErrWrongBackend, []string{"package cache"}},
 		{"file:///var/tmp/cache", clients.ErrNoGoClient, []string{"no Go client"}},
 		{"db://cache_table", clients.ErrNoGoClient, []string{"no Go client"}},
 		{"uwsgicache://", clients.ErrNoGoClient, []string{"no Go client"}},

@@ -12,8 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/check"
 	"github.com/cacheurl/cacheurl/clients"
-	"github.com/cacheurl/cacheurl/clients/check"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -144,18 +144,19 @@ func kindCode(err error) string {
 }
 
 // cliMessage is a check failure in the CLI's words: the way out of an
-// unknown option is the --allow-unknown flag, not the Go API's option.
+// unknown option is the --allow-unknown flag, not the Go API's option; a
+// control character from a server or a URL is written as an escape.
 func cliMessage(err error, cfg core.Config) string {
 	var ce *clients.Error
 	switch {
 	case errors.As(err, &ce) && ce.Kind == clients.ErrUnknownOption && len(ce.Options) > 0:
-		client := map[string]string{"goredis": "go-redis", "gomemcache": "gomemcache", "lru": "in-process cache"}[ce.Package]
+		client := map[string]string{"goredis": "go-redis", "gomemcache": "gomemcache", "cache": "in-process cache"}[ce.Package]
 		if client == "" {
 			client = ce.Package
 		}
 		return unknownOptions(ce.Options, client)
 	}
-	return err.Error()
+	return check.Printable(err.Error())
 }
 
 func unknownOptions(names []string, client string) string {
@@ -180,7 +181,7 @@ func writeCheckJSON(e *env, o checkOutcome) int {
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(o.status), 10)
 	b = append(b, `,"target":`...)
-	b = appendJSONString(b, o.target)
+	b = appendPrintable(b, o.target)
 	b = append(b, `,"source":`...)
 	b = jsonStringOrNull(b, o.source)
 	b = append(b, `,"backend":`...)
@@ -200,9 +201,9 @@ func writeCheckJSON(e *env, o checkOutcome) int {
 		}
 	}
 	b = append(b, `,"kind":`...)
-	b = appendJSONString(b, kind)
+	b = appendPrintable(b, kind)
 	b = append(b, `,"message":`...)
-	b = appendJSONString(b, msg)
+	b = appendPrintable(b, msg)
 	ok := o.err == nil
 	b = append(b, `,"server":`...)
 	b = jsonStringOrNull(b, pick(ok, o.res.Server))
@@ -236,7 +237,15 @@ func jsonStringOrNull(b []byte, s string) []byte {
 	if s == "" {
 		return append(b, "null"...)
 	}
-	return appendJSONString(b, s)
+	return appendPrintable(b, s)
+}
+
+// appendPrintable writes s as a JSON string with its control characters
+// escaped twice over: as check.Printable's Go escapes, so that even a
+// consumer that prints the decoded value (jq -r) writes none to a terminal
+// (JSON itself would leave DEL and the C1 controls raw).
+func appendPrintable(b []byte, s string) []byte {
+	return appendJSONString(b, check.Printable(s))
 }
 
 // jsonMillis writes d in milliseconds with microsecond precision, or null.
@@ -282,7 +291,7 @@ func scrubCheckError(err error, cfg core.Config) error {
 			}
 			msg = strings.ReplaceAll(msg, s, core.Redacted)
 		}
-		return &check.Error{Kind: check.ErrFailed, Msg: "the check failed", Detail: msg, Err: err}
+		return &check.Error{Kind: check.ErrFailed, Msg: "the check failed", Detail: check.Printable(msg), Err: err}
 	}
 	out := *ce
 	for _, s := range secrets {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,7 +32,7 @@ func TestCheckCommand(t *testing.T) {
 	const pw = "ch3ck-pass-word"
 	srv := redisserver.Start(t, redisserver.Config{Password: pw})
 	mc := memcachedserver.Start(t)
-	refused := testserver.FreePort(t)
+	refused := testserver.RefusedAddr(t)
 	silentSentinel := scripted.Silent(t)
 
 	tests := []struct {
@@ -47,7 +49,7 @@ func TestCheckCommand(t *testing.T) {
 		{"memcached", nil, []string{"check", "memcached://" + mc.Addr}, 0, []string{"server:      memcached 1."}, nil},
 		{"wrong password", nil, []string{"check", fmt.Sprintf("redis://:%sX@%s/0", pw, srv.Addr)}, 3, nil,
 			[]string{"FAILED (auth)", "rejected the credentials", "redis://:xxxxx@"}},
-		{"refused", nil, []string{"check", "--timeout", "2s", fmt.Sprintf("redis://127.0.0.1:%d/0", refused)}, 3, nil, []string{"FAILED (refused)", "connection refused"}},
+		{"refused", nil, []string{"check", "--timeout", "2s", "redis://" + refused + "/0"}, 3, nil, []string{"FAILED (refused)", "connection refused"}},
 		{"bad URL", nil, []string{"check", "redsi://h"}, 1, nil, []string{`did you mean "redis"?`, "^^^^^"}},
 		{"no Go client", nil, []string{"check", "file:///tmp/x"}, 1, nil, []string{"FAILED (no_client)", "no Go client"}},
 		{"unknown option", nil, []string{"check", fmt.Sprintf("redis://:%s@%s/0?pool_sise=3", pw, srv.Addr)}, 1, nil,
@@ -102,7 +104,7 @@ func TestCheckJSON(t *testing.T) {
 		{[]string{"check", "--json", "redis://" + srv.Addr + "/0"}, 0, "ok"},
 		{[]string{"check", "--json", "redis://" + srv.Addr + "/0?pool_sise=1"}, 1, "config"},
 		{[]string{"check", "--json", "redis://:s3cret-pw@h:99999/0"}, 1, "invalid_port"},
-		{[]string{"check", "--json", fmt.Sprintf("redis://127.0.0.1:%d/0", testserver.FreePort(t))}, 3, "refused"},
+		{[]string{"check", "--json", "redis://" + testserver.RefusedAddr(t) + "/0"}, 3, "refused"},
 	} {
 		out, errOut, status := checkCLI(t, nil, tt.args...)
 		var m map[string]any
@@ -129,11 +131,11 @@ func TestCheckJSON(t *testing.T) {
 // TestCheckWait: --wait retries with backoff until the deadline, printing
 // one line per retry, and gives up with the last error.
 func TestCheckWait(t *testing.T) {
-	refused := fmt.Sprintf("redis://127.0.0.1:%d/0", testserver.FreePort(t))
+	refused := "redis://" + testserver.RefusedAddr(t) + "/0"
 	start := time.Now()
 	_, errOut, status := checkCLI(t, nil, "check", "--wait", "700ms", "--timeout", "200ms", refused)
 	took := time.Since(start)
-	if status != 3 || took > 1200*time.Millisecond {
+	if status != 3 || took > 2*time.Second {
 		t.Errorf("status %d after %v", status, took)
 	}
 	for _, s := range []string{"attempt 1 failed (refused), retrying in 100ms: ", "attempt 2 failed (refused), retrying in 200ms: ", "FAILED (refused)", "gave up after "} {
@@ -258,7 +260,7 @@ func checkServers(t *testing.T) *checkAddrs {
 	return &checkAddrs{pairs: [][2]string{
 		{"127.0.0.1:6379", rs.Addr},
 		{"127.0.0.1:11211", mc.Addr},
-		{"127.0.0.1:6390", fmt.Sprintf("127.0.0.1:%d", testserver.FreePort(t))},
+		{"127.0.0.1:6390", testserver.RefusedAddr(t)},
 		{"10.0.0.5:6379", scripted.SayAndClose(t, scripted.DeniedReply)},
 		{"10.0.0.7:26379", scripted.Silent(t)},
 	}}
@@ -300,4 +302,34 @@ func normalizeTimes(s string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// TestCheckWritesNoControlCharacter: a port answering memcached's version
+// command with an escape sequence (set the terminal's title, clear the
+// screen) gets it escaped in the text output and in --json, and so does a
+// URL's control character.
+func TestCheckWritesNoControlCharacter(t *testing.T) {
+	const evil = "\x1b]0;pwned-title\x07\x1b[2J"
+	addr := scripted.Listen(t, func(c net.Conn) { io.WriteString(c, evil+"\r\n") })
+	for _, args := range [][]string{
+		{"check", "--timeout", "2s", "memcached://" + addr},
+		{"check", "--timeout", "2s", "--json", "memcached://" + addr},
+		{"check", "--timeout", "2s", "--wait", "1s", "memcached://" + addr},
+		{"check", "--json", "redis://h\x1b[2J\x7f/0"},
+		{"check", "redis://h\x1b[2J\x7f/0"},
+	} {
+		out, errOut, status := checkCLI(t, nil, args...)
+		if status == 0 {
+			t.Errorf("%q: status 0", args)
+		}
+		for i, r := range out + errOut {
+			if r < ' ' && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+				t.Errorf("%q writes %q at byte %d:\n%s%s", args, r, i, out, errOut)
+				break
+			}
+		}
+		if strings.Contains(args[len(args)-1], addr) && !strings.Contains(out+errOut, `pwned-title`) {
+			t.Errorf("%q: the server's words are not shown:\n%s%s", args, out, errOut)
+		}
+	}
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
-	mapstructurev1 "github.com/mitchellh/mapstructure"
 	"github.com/spf13/viper"
 	yamlv3 "go.yaml.in/yaml/v3"
 )
@@ -29,7 +28,7 @@ import (
 type outcome struct {
 	URL   string
 	Named map[string]string
-	Kind  string // "" when the front-end cannot tell (mitchellh v1 keeps only text)
+	Kind  string // "" when the front-end cannot tell
 	Key   string
 	Err   string // the message, for failures
 }
@@ -49,7 +48,7 @@ func (o outcome) String() string {
 	return o.URL
 }
 
-// same compares two outcomes; a missing kind (mitchellh v1) matches any.
+// same compares two outcomes; a missing kind or key matches any.
 func same(a, b outcome) bool {
 	if (a.Err != "") != (b.Err != "") {
 		return false
@@ -195,18 +194,6 @@ var frontends = []frontend{
 		}
 		if err := d.Decode(doc); err != nil {
 			return fromErr(err)
-		}
-		return a.outcome(named(c))
-	}},
-	{name: "mitchellh v1", run: func(t *testing.T, c conformance.Case, doc map[string]any) outcome {
-		var a app
-		d, err := mapstructurev1.NewDecoder(&mapstructurev1.DecoderConfig{DecodeHook: viperhook.Hook(), Result: &a})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := d.Decode(doc); err != nil {
-			// v1 keeps only the text: the key path is in it.
-			return outcome{Err: err.Error()}
 		}
 		return a.outcome(named(c))
 	}},

@@ -1,6 +1,7 @@
-// Package importcheck is the tests' check of what a package's non-test
-// files import, so a thin adapter stays thin (koanfprovider does not import
-// koanf, viperhook does not import viper).
+// Package importcheck is the tests' check of imports: what a package's
+// non-test files import, so a thin adapter stays thin (koanfprovider does
+// not import koanf, viperhook does not import viper), and that the layers
+// of the server-facing packages import one way ([Layers], [Violations]).
 package importcheck
 
 import (

@@ -1,7 +1,6 @@
 package readme
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -16,7 +15,7 @@ import (
 //
 //	127.0.0.1:6379   redis-server with requirepass s3cret
 //	127.0.0.1:11211  memcached
-//	127.0.0.1:6390   nothing (connection refused)
+//	127.0.0.1:6390   nothing (connection refused; the port stays reserved)
 //	10.0.0.5:6379    a scripted redis in protected mode (-DENIED, then close)
 //	10.0.0.7:26379   a scripted sentinel that accepts and never answers
 type addrMap struct{ pairs [][2]string }
@@ -30,7 +29,7 @@ func startServers(t *testing.T, text string) *addrMap {
 	}
 	add("127.0.0.1:6379", func() string { return redisserver.Start(t, redisserver.Config{Password: "s3cret"}).Addr })
 	add("127.0.0.1:11211", func() string { return memcachedserver.Start(t).Addr })
-	add("127.0.0.1:6390", func() string { return fmt.Sprintf("127.0.0.1:%d", testserver.FreePort(t)) })
+	add("127.0.0.1:6390", func() string { return testserver.RefusedAddr(t) })
 	add("10.0.0.5:6379", func() string { return scripted.SayAndClose(t, scripted.DeniedReply) })
 	add("10.0.0.7:26379", func() string { return scripted.Silent(t) })
 	return m

@@ -210,9 +210,10 @@ func TestTranscripts(t *testing.T) {
 func buildAll(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
+	// With the environment as it is: the build a user makes (VCS stamping
+	// and toolchain selection included).
 	cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "./internal/readme/snippets/...", "./cmd/cacheurl")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -375,11 +376,19 @@ var (
 	reMillis   = regexp.MustCompile(`("(?:latency|connect|round_trip|elapsed)_ms":)[0-9.]+`)
 	reVersion  = regexp.MustCompile(`\b(redis|valkey|memcached) \d+\.\d+\.\d+\b`)
 	reGo       = regexp.MustCompile(`\bgo1\.\d+(\.\d+)?( \w+/\w+)?`)
+	// reBuild is what `cacheurl --version` says about the build before the
+	// Go version: the module version ("(devel)", a tag, a pseudo-version,
+	// "+dirty") and, when the build stamped it, the commit, its time and
+	// whether the tree was modified. Every build stamps its own, so a
+	// transcript may show any of them.
+	reBuild = regexp.MustCompile(`(?m)^cacheurl (?:\((?:devel|unknown)\)|v\d+\.\d+\.\d+\S*)(?: \(commit [0-9a-f]+(?:, [^,)]+)?(?:, modified)?\))? (go1\.)`)
 )
 
 // normalize replaces what differs from run to run: log timestamps,
-// measured durations, latencies, server and Go versions.
+// measured durations, latencies, server and Go versions, and the build
+// stamp of a `cacheurl --version` line.
 func normalize(s string) string {
+	s = reBuild.ReplaceAllString(s, "cacheurl <build> $1")
 	s = reLogTime.ReplaceAllString(s, "")
 	s = reMillis.ReplaceAllString(s, "${1}<ms>")
 	s = reVersion.ReplaceAllString(s, "$1 <version>")
@@ -392,4 +401,31 @@ func normalize(s string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// TestNormalizeBuild: the build part of a `cacheurl --version` line is a
+// placeholder, whatever the build stamped; nothing else is touched.
+func TestNormalizeBuild(t *testing.T) {
+	const want = "cacheurl <build> <go>\n"
+	for _, line := range []string{
+		"cacheurl (devel) go1.26.8 linux/amd64",
+		"cacheurl (unknown) go1.24.0 darwin/arm64",
+		"cacheurl v0.0.0-20261202172755-74e1eed840ac (commit 74e1eed840ac, 2026-12-02T17:27:55Z) go1.26.8 linux/amd64",
+		"cacheurl v0.0.0-20261202140750-d4b3795a1b2c+dirty (commit d4b3795a1b2c, 2026-12-02T14:07:50Z, modified) go1.26.8 linux/amd64",
+		"cacheurl v1.2.3 (commit d4b3795a1b2c) go1.25.1 linux/386",
+		"cacheurl v1.2.3 go1.25.1 linux/386",
+	} {
+		if got := normalize(line + "\n"); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", line, got, want)
+		}
+	}
+	for _, line := range []string{
+		"cacheurl: missing scheme://; a CACHE_URL looks like redis://host:6379/0 or locmem://",
+		"cacheurl check: redis://h/0: FAILED (refused)",
+		"  cacheurl (devel) go1.26.8 linux/amd64",
+	} {
+		if got := normalize(line + "\n"); strings.Contains(got, "<build>") {
+			t.Errorf("normalize(%q) = %q: not a --version line", line, got)
+		}
+	}
 }

@@ -1,8 +1,11 @@
 // Package testserver holds what the real-server tests share: finding a
 // server binary (skipping with a visible message when it is missing, or
-// failing when CACHEURL_REQUIRE_SERVERS=1), free loopback ports, and waiting
+// failing when CACHEURL_REQUIRE_SERVERS=1), free loopback ports, an address
+// that refuses connections for the whole test ([RefusedAddr]), and waiting
 // for a port to accept connections. The servers themselves live in the
-// sub-packages redisserver and memcachedserver.
+// sub-packages redisserver and memcachedserver; each checks that what
+// answers at its port is the process it started, since another test
+// process can take a free port before the server binds it.
 package testserver
 
 import (

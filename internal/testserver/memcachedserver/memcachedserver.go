@@ -85,7 +85,7 @@ func start(t testing.TB, opt Opt) *Server {
 }
 
 // Launch starts the memcached binary at bin and waits until it answers the
-// "version" command. A TCP server listens on 127.0.0.1 only, with UDP off;
+// "stats" command as the process it started (its pid). A TCP server listens on 127.0.0.1 only, with UDP off;
 // when the free port is taken in the meantime, Launch retries with another.
 // The caller must call Close.
 func Launch(bin string, opt Opt) (*Server, error) {
@@ -148,7 +148,7 @@ func launch(bin string, args []string, network, addr string) (*Server, error) {
 	}()
 	deadline := time.Now().Add(StartTimeout)
 	for {
-		v, err := version(network, addr)
+		v, err := ready(network, addr, cmd.Process.Pid)
 		if err == nil {
 			s.Version = v
 			return s, nil
@@ -166,8 +166,16 @@ func launch(bin string, args []string, network, addr string) (*Server, error) {
 	}
 }
 
-// version asks the server at network/addr for its version.
-func version(network, addr string) (string, error) {
+// errNotOurs is a memcached at the address that is not the process Launch
+// started.
+var errNotOurs = errors.New("another memcached answers at the address")
+
+// ready asks the server at network/addr for its stats and returns its
+// version, when its pid is pid: the process Launch started. On a TCP port,
+// another test's process can take the free port between freePort and
+// memcached's bind (memcached then exits); without the pid a test could be
+// handed that other server.
+func ready(network, addr string, pid int) (version string, err error) {
 	c, err := net.DialTimeout(network, addr, 200*time.Millisecond)
 	if err != nil {
 		return "", err
@@ -176,18 +184,35 @@ func version(network, addr string) (string, error) {
 	if err := c.SetDeadline(time.Now().Add(time.Second)); err != nil {
 		return "", err
 	}
-	if _, err := c.Write([]byte("version\r\n")); err != nil {
+	if _, err := c.Write([]byte("stats\r\n")); err != nil {
 		return "", err
 	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return "", err
+	r := bufio.NewReader(c)
+	got := -1
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return "", err
+		}
+		line = strings.TrimSpace(line)
+		if line == "END" {
+			break
+		}
+		f := strings.Fields(line)
+		if len(f) != 3 || f[0] != "STAT" {
+			return "", fmt.Errorf("unexpected answer to stats: %q", line)
+		}
+		switch f[1] {
+		case "pid":
+			got, _ = strconv.Atoi(f[2])
+		case "version":
+			version = f[2]
+		}
 	}
-	v, ok := strings.CutPrefix(strings.TrimSpace(line), "VERSION ")
-	if !ok {
-		return "", fmt.Errorf("unexpected answer to version: %q", line)
+	if got != pid {
+		return "", fmt.Errorf("%w (pid %d, not %d)", errNotOurs, got, pid)
 	}
-	return v, nil
+	return version, nil
 }
 
 func freePort() (int, error) {

@@ -190,7 +190,7 @@ func run(t testing.TB, bin, dir, confName string, conf, extraArgs []string, netw
 		_ = cmd.Process.Signal(syscall.SIGCONT) // a frozen process dies at once too
 		<-exited
 	}
-	if err := waitReady(network, addr, exited); err != nil {
+	if err := waitReady(network, addr, exited, log); err != nil {
 		stop()
 		out := log.String()
 		if strings.Contains(out, "Address already in use") {
@@ -202,15 +202,28 @@ func run(t testing.TB, bin, dir, confName string, conf, extraArgs []string, netw
 	return cmd.Process, nil
 }
 
-// waitReady waits until addr accepts a connection, the process exits, or
-// startTimeout passes.
-func waitReady(network, addr string, exited <-chan struct{}) error {
+// readyLines are what redis-server logs once its listening sockets are
+// open: "Ready to accept connections" (followed by "tcp", "tls" or "unix"
+// since redis 7.2), and a Sentinel's "Sentinel ID is", which it logs after
+// its listeners are up.
+var readyLines = []string{"ready to accept connections", "sentinel id is"}
+
+// waitReady waits until the server started with log accepts connections at
+// network/addr, the process exits, or startTimeout passes. On a TCP port
+// the connection alone proves nothing: between FreePort and the server's
+// bind, another test's process (a server, a scripted listener) can take the
+// free port, and redis-server then exits while the other process answers.
+// So the server's own log must also say its listeners are up.
+func waitReady(network, addr string, exited <-chan struct{}, log *testserver.LogBuffer) error {
 	deadline := time.Now().Add(startTimeout)
 	for {
 		c, err := dialRaw(network, addr, 200*time.Millisecond)
 		if err == nil {
 			c.Close()
-			return nil
+			if network == "unix" || logsReady(log.String()) {
+				return nil
+			}
+			err = errors.New("the port accepts connections, but the server has not logged that it is ready")
 		}
 		select {
 		case <-exited:
@@ -222,6 +235,16 @@ func waitReady(network, addr string, exited <-chan struct{}) error {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+func logsReady(log string) bool {
+	log = strings.ToLower(log)
+	for _, l := range readyLines {
+		if strings.Contains(log, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // Dial connects to the server (with TLS and a client certificate when the

@@ -34,7 +34,15 @@
 // node other than the ones in the URL (the master a Sentinel reported, a
 // cluster node from the slot map) names that address. No message contains a
 // secret of the config: the password and every credential option are
-// removed from whatever a server or client library said (see [Error]).
+// removed from whatever a server or client library said (see [Error]), and
+// no string of a [Result] or an [*Error] holds a control character: a
+// server's words are escaped ([Printable]), so printing them is safe.
+//
+// A rediss:// URL at a port that speaks plain text fails as [ErrTLS] at
+// once, not as [ErrTimeout] when the deadline passes: a plain redis waits
+// for the end of the command line a TLS ClientHello seems to start, so a
+// handshake that stalls is followed by a plain-text PING to the same port,
+// and a plain-text reply ends the check.
 package check
 
 import (
@@ -50,8 +58,11 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/redis/go-redis/v9"
@@ -60,7 +71,6 @@ import (
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/gomemcache"
 	"github.com/cacheurl/cacheurl/clients/goredis"
-	"github.com/cacheurl/cacheurl/clients/lru"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -155,7 +165,8 @@ type Error struct {
 	// Msg says what happened and what to try, in the check's own words.
 	Msg string
 	// Detail is what the server or the client library said ("ERR DB index
-	// is out of range"), with every secret of the config removed; "" when
+	// is out of range"), with every secret of the config removed and every
+	// control character escaped ([Printable]); "" when
 	// there is nothing to add. A short secret (1 or 2 bytes) cannot be cut
 	// out of a text without mangling it: when one occurs in the text, the
 	// text is withheld entirely.
@@ -236,6 +247,7 @@ func runOnce(ctx context.Context, cfg core.Config, o options) (Result, error) {
 	if err != nil {
 		return res, scrub(err, cfg)
 	}
+	res.Target, res.Server, res.Note = Printable(res.Target), Printable(res.Server), Printable(res.Note)
 	return res, nil
 }
 
@@ -264,7 +276,12 @@ func roundTrip(ctx context.Context, c *cache.Cache) (d time.Duration, ok bool, e
 // the check cannot run a Python function, and its key is its own.
 func openCache(ctx context.Context, cfg core.Config, client any) (*cache.Cache, error) {
 	// The check has validated the options with the client packages' rules.
-	opts := []cache.Option{cache.AllowUnknownOptions()}
+	return newCache(ctx, cfg, client, cache.AllowUnknownOptions())
+}
+
+// newCache is cache.New with the client (nil: the cache builds none) and
+// the key function a URL with key_function needs.
+func newCache(ctx context.Context, cfg core.Config, client any, opts ...cache.Option) (*cache.Cache, error) {
 	if client != nil {
 		opts = append(opts, cache.WithClient(client))
 	}
@@ -369,7 +386,7 @@ func boundedDialer(done context.Context, timeout time.Duration, tlsConfig *tls.C
 		}
 		if tlsConfig != nil {
 			tc := tls.Client(conn, tlsConfig)
-			if err := tc.HandshakeContext(ctx); err != nil {
+			if err := handshake(ctx, tc, network, addr); err != nil {
 				conn.Close()
 				return nil, err
 			}
@@ -378,6 +395,72 @@ func boundedDialer(done context.Context, timeout time.Duration, tlsConfig *tls.C
 		context.AfterFunc(done, func() { conn.Close() })
 		return conn, nil
 	}
+}
+
+// plainProbeAfter is how long a TLS handshake may take before [handshake]
+// asks the port in plain text whether it speaks TLS at all.
+const plainProbeAfter = 250 * time.Millisecond
+
+// handshake runs tc's TLS handshake. A plain-text port never completes one:
+// redis (like memcached) reads the ClientHello as the start of a command
+// line and waits for its end, which never comes, so the handshake would
+// only end with the deadline. When the handshake has not finished after
+// [plainProbeAfter], handshake therefore sends PING to the address on a
+// second, plain connection; a line of plain text in reply (+PONG, -NOAUTH,
+// memcached's ERROR) ends the handshake at once with a *plainPortError. A
+// TLS port answers the probe with a TLS alert or nothing, which changes
+// nothing. No goroutine outlives the call.
+func handshake(ctx context.Context, tc *tls.Conn, network, addr string) error {
+	hctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		reply string
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTimer(plainProbeAfter)
+		defer t.Stop()
+		select {
+		case <-hctx.Done():
+			return
+		case <-t.C:
+		}
+		if line, err := probe(hctx, network, addr, "PING\r\n"); err == nil && plainText(line) {
+			reply = line
+			cancel()
+		}
+	}()
+	err := tc.HandshakeContext(hctx)
+	cancel()
+	wg.Wait()
+	if err != nil && reply != "" {
+		return &plainPortError{reply: reply}
+	}
+	return err
+}
+
+// plainText reports whether a probe's reply is a line of printable ASCII:
+// a text protocol's answer, where a TLS port sends binary records.
+func plainText(line string) bool {
+	if line == "" {
+		return false
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] < ' ' || line[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainPortError is a TLS handshake given up because the port answered a
+// plain-text PING: it does not speak TLS.
+type plainPortError struct{ reply string }
+
+func (e *plainPortError) Error() string {
+	return "the port answered a plain-text PING (" + e.reply + "): it does not speak TLS"
 }
 
 func deadline(ctx context.Context) time.Time {
@@ -577,7 +660,8 @@ func memcachedAt(ctx context.Context, addr [2]string) string {
 }
 
 // probe connects to addr, writes req and returns the first line of the
-// answer, within the context's deadline and at most a second.
+// answer, within the context's deadline and at most a second; it gives up
+// when the context is cancelled.
 func probe(ctx context.Context, network, addr, req string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
@@ -588,6 +672,8 @@ func probe(ctx context.Context, network, addr, req string) (string, error) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(deadline(ctx))
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
 	// A server that hangs up at once may reset the write; its first line
 	// may still be readable.
 	io.WriteString(conn, req)
@@ -617,7 +703,14 @@ func classifyNet(ctx context.Context, err error, cfg core.Config, backend string
 	)
 	port := map[string]string{"redis": "6379", "memcached": "11211"}[backend]
 	text := err.Error()
+	var plain *plainPortError
 	switch {
+	case errors.As(err, &plain):
+		m := "the port does not speak TLS: it answers in plain text"
+		if strings.HasPrefix(plain.reply, "+") || strings.HasPrefix(plain.reply, "-") {
+			m = "the port does not speak TLS: it is a plain redis port"
+		}
+		return ErrTLS, m + "; use redis:// for it, or the server's TLS port (tls-port in redis.conf)", firstSentence(strings.TrimPrefix(plain.reply, "-")), true
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout() || ctx.Err() != nil:
 		m := "no answer in time; check the host and port, firewalls, and that " + backend + " is up"
 		if cfg.TLS {
@@ -799,23 +892,20 @@ func dedupe(xs []string) []string {
 
 // ---- locmem, dummy ----
 
-// checkLocal checks a locmem:// or dummy:// config with the lru package's
-// rules (an unknown option is an error) and round-trips through the
-// portable cache's in-process store, as every backend does.
+// checkLocal checks a locmem:// or dummy:// config and round-trips through
+// the portable cache's in-process store, as every backend does. An
+// in-process cache takes no options: the cache package rejects them unless
+// they are allowed.
 func checkLocal(ctx context.Context, cfg core.Config, o options, res *Result) error {
 	res.Target = "in-process"
-	var lopts []lru.Option
-	if o.allowUnknown {
-		lopts = append(lopts, lru.AllowUnknownOptions())
-	}
 	start := time.Now()
-	s, err := lru.ParseSettings(cfg, lopts...)
+	var copts []cache.Option
+	if o.allowUnknown {
+		copts = append(copts, cache.AllowUnknownOptions())
+	}
+	c, err := newCache(ctx, cfg, nil, copts...)
 	if err != nil {
 		return configError(err)
-	}
-	c, err := openCache(ctx, cfg, nil)
-	if err != nil {
-		return &Error{Kind: ErrConfig, Msg: err.Error(), Err: err}
 	}
 	defer c.Close()
 	res.Connect = time.Since(start)
@@ -824,16 +914,25 @@ func checkLocal(ctx context.Context, cfg core.Config, o options, res *Result) er
 		return &Error{Kind: ErrFailed, Target: res.Target, Msg: "the check failed", Detail: err.Error(), Err: err}
 	}
 	res.RoundTrip = d
-	if s.Noop {
+	secs, isSeconds := cfg.TTL.Seconds()
+	if cfg.Backend == core.BackendDummy || isSeconds && secs == 0 {
 		res.Server = "no-op cache"
 		res.Note = "this cache stores nothing (dummy://, or timeout=0): every get misses, as in Django"
 		return nil
 	}
 	ttl := "entries never expire"
-	if s.TTL > 0 {
-		ttl = "TTL " + s.TTL.String()
+	switch {
+	case !cfg.TTL.IsSet():
+		ttl = "TTL " + cache.DefaultTTL.String()
+	case !cfg.TTL.Never():
+		d, _ := cfg.TTL.Duration()
+		ttl = "TTL " + d.String()
 	}
-	res.Server = fmt.Sprintf("in-process LRU (%d entries, %s)", s.MaxEntries, ttl)
+	entries := cache.DefaultMaxEntries
+	if cfg.MaxEntries != nil {
+		entries = *cfg.MaxEntries
+	}
+	res.Server = fmt.Sprintf("in-process LRU (%d entries, %s)", entries, ttl)
 	if !ok {
 		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get did not return what set stored"}
 	}
@@ -868,7 +967,53 @@ func scrub(err error, cfg core.Config) error {
 			out.Detail = "the server's words are withheld: they may contain the password"
 		}
 	}
+	out.Msg, out.Target, out.Detail = Printable(out.Msg), Printable(out.Target), Printable(out.Detail)
 	return &out
+}
+
+// Printable returns s with every control character (C0, DEL, C1) and
+// format character (bidirectional overrides, ...) written as its Go escape
+// (\x1b, \a, \u009b, \u202e), and every byte that is not UTF-8 as \xNN,
+// so that a server's words cannot drive the terminal they are printed on
+// (ESC ] 0 ; ... BEL sets a terminal's title, ESC [ 2 J clears it). Text
+// without such characters is returned as it is. Every string of a check's
+// [Result] and [*Error] has been through it.
+func Printable(s string) string {
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !printableRune(r, n) {
+			break
+		}
+		i += n
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+16)
+	b = append(b, s[:i]...)
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case printableRune(r, n):
+			b = append(b, s[i:i+n]...)
+		case r == utf8.RuneError && n == 1:
+			b = append(b, `\x`...)
+			b = append(b, "0123456789abcdef"[s[i]>>4], "0123456789abcdef"[s[i]&15])
+		default:
+			q := strconv.QuoteRuneToASCII(r) // '\x1b', '\u202e'
+			b = append(b, q[1:len(q)-1]...)
+		}
+		i += n
+	}
+	return string(b)
+}
+
+func printableRune(r rune, size int) bool {
+	if r < utf8.RuneSelf {
+		return r >= ' ' && r != 0x7f
+	}
+	return !(r == utf8.RuneError && size == 1) && unicode.IsPrint(r)
 }
 
 // secrets are the config's non-empty secrets: the password and the value of

@@ -49,12 +49,12 @@ func TestSilentSentinel(t *testing.T) {
 func TestMessages(t *testing.T) {
 	denied := scripted.SayAndClose(t, scripted.DeniedReply)
 	hangUp := scripted.SayAndClose(t, "")
-	downMaster := testserver.FreePort(t)
-	fakeSentinel := scripted.Sentinel(t, map[string]string{"mymaster": fmt.Sprintf("127.0.0.1:%d", downMaster)})
+	downMaster := testserver.RefusedAddr(t)
+	fakeSentinel := scripted.Sentinel(t, map[string]string{"mymaster": downMaster})
 	mc := memcachedserver.Start(t)
 	rs := redisserver.Start(t, redisserver.Config{Extra: []string{"databases 4"}})
 	sentinel := redisserver.StartSentinel(t, rs, redisserver.SentinelConfig{})
-	refused := testserver.FreePort(t)
+	refused := testserver.RefusedAddr(t)
 
 	tests := []struct {
 		name string
@@ -68,7 +68,7 @@ func TestMessages(t *testing.T) {
 		{"unknown master", "redis+sentinel://" + sentinel.Addr + "/nosuch", ErrUnknownMaster,
 			[]string{`know no master named "nosuch"`, "SENTINEL MASTERS"}, []string{"unreachable", "redis: nil"}},
 		{"down master", "redis+sentinel://" + fakeSentinel + "/mymaster", ErrRefused,
-			[]string{fmt.Sprintf("master mymaster at 127.0.0.1:%d", downMaster), "connection refused"}, []string{fakeSentinel}},
+			[]string{"master mymaster at " + downMaster, "connection refused"}, []string{fakeSentinel}},
 		{"db out of range", "redis://" + rs.Addr + "/10", ErrMismatch,
 			[]string{"fewer databases than db 10", "databases", "ERR DB index is out of range"}, nil},
 		{"not a cluster", "redis+cluster://" + rs.Addr, ErrMismatch,
@@ -81,7 +81,7 @@ func TestMessages(t *testing.T) {
 			[]string{"this is redis, not memcached", "11211"}, nil},
 		{"memcached URL at a redis in protected mode", "memcached://" + denied, ErrDenied,
 			[]string{"not memcached", "protected mode"}, []string{"rediss"}},
-		{"memcached refused", fmt.Sprintf("memcached://127.0.0.1:%d", refused), ErrRefused,
+		{"memcached refused", "memcached://" + refused, ErrRefused,
 			[]string{"is memcached running", "11211"}, []string{"rediss", "redis "}},
 		{"memcached hangs up", "memcached://" + hangUp, ErrFailed,
 			[]string{"closed the connection", "memcached's port", "TLS"}, []string{"rediss"}},
@@ -146,7 +146,7 @@ func TestNoGoroutineLeft(t *testing.T) {
 		"redis+sentinel://" + sentinel.Addr + "/mymaster",
 		"redis+sentinel://" + sentinel.Addr + "/nosuch",
 		"memcached://" + mc.Addr,
-		fmt.Sprintf("redis://127.0.0.1:%d/0", testserver.FreePort(t)),
+		"redis://" + testserver.RefusedAddr(t) + "/0",
 	}
 	for _, u := range urls { // warm up: lazily started runtime goroutines
 		run(t, u, 2*time.Second)
@@ -273,7 +273,7 @@ func TestWait(t *testing.T) {
 	}
 
 	// Refused until the deadline: the last error, within the deadline.
-	cfg, _ = core.Parse(fmt.Sprintf("redis://127.0.0.1:%d/0", testserver.FreePort(t)))
+	cfg, _ = core.Parse("redis://" + testserver.RefusedAddr(t) + "/0")
 	ctx2, cancel2 := context.WithTimeout(context.Background(), time.Second)
 	defer cancel2()
 	start := time.Now()

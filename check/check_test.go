@@ -78,10 +78,11 @@ func TestRedis(t *testing.T) {
 	}{
 		{"wrong password", fmt.Sprintf("redis://:%sx@%s/0", secret, auth.Addr), ErrAuth, "check the username and password"},
 		{"no password", fmt.Sprintf("redis://%s/0", auth.Addr), ErrAuth, "credentials"},
-		{"refused", fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", secret, testserver.FreePort(t)), ErrRefused, "is redis running"},
+		{"refused", fmt.Sprintf("redis://:%s@%s/0", secret, testserver.RefusedAddr(t)), ErrRefused, "is redis running"},
 		{"bad CA", fmt.Sprintf("rediss://%s/0?ssl_ca_certs=%s", tlsSrv.Addr, certs.OtherCAFile), ErrTLS, "not trusted"},
-		// A plain server waits for the end of the "command" a TLS hello starts.
-		{"TLS to a plain port", fmt.Sprintf("rediss://%s/0?ssl_cert_reqs=none", plain.Addr), ErrTimeout, "speaks TLS"},
+		// A plain server waits for the end of the "command" a TLS hello
+		// starts; a plain-text PING tells (TestTLSToPlainPort).
+		{"TLS to a plain port", fmt.Sprintf("rediss://%s/0?ssl_cert_reqs=none", plain.Addr), ErrTLS, "plain redis port"},
 		{"plain to a TLS port", fmt.Sprintf("redis://%s/0", tlsSrv.Addr), ErrFailed, "rediss://"},
 		{"unknown option", fmt.Sprintf("redis://%s/0?pool_sise=3", plain.Addr), ErrConfig, "pool_sise"},
 		{"socket missing", "redis:///nonexistent/redis.sock", ErrRefused, "no unix socket"},
@@ -111,6 +112,35 @@ func TestTimeout(t *testing.T) {
 	noSecret(t, err)
 }
 
+// TestTLSToPlainPort: rediss:// (and valkeys://, and a Sentinel over TLS)
+// at a port that speaks plain text fails as tls within a fraction of the
+// timeout, not as timeout when it runs out: a real plain redis-server (with
+// and without a password) and a memcached.
+func TestTLSToPlainPort(t *testing.T) {
+	plain := redisserver.Start(t, redisserver.Config{})
+	auth := redisserver.Start(t, redisserver.Config{Password: secret})
+	mc := memcachedserver.Start(t)
+	const timeout = 4 * time.Second
+	for _, tt := range []struct{ url, part string }{
+		{"rediss://" + plain.Addr + "/0", "plain redis port"},
+		{"valkeys://" + plain.Addr + "/0", "plain redis port"},
+		{fmt.Sprintf("rediss://:%s@%s/0", secret, auth.Addr), "plain redis port"},
+		{"rediss://" + mc.Addr + "/0", "use redis://"}, // memcached answers the ClientHello at once
+		{"rediss+sentinel://" + plain.Addr + "/mymaster", "plain redis port"},
+	} {
+		start := time.Now()
+		_, err := run(t, tt.url, timeout)
+		took := time.Since(start)
+		if !errors.Is(err, ErrTLS) || !strings.Contains(fmt.Sprint(err), tt.part) {
+			t.Errorf("%s: %v after %v, want ErrTLS (%s)", tt.url, err, took, tt.part)
+		}
+		if took > timeout/2 {
+			t.Errorf("%s: took %v of the %v timeout", tt.url, took, timeout)
+		}
+		noSecret(t, err)
+	}
+}
+
 func TestMemcached(t *testing.T) {
 	a := memcachedserver.Start(t)
 	b := memcachedserver.Start(t)
@@ -125,7 +155,7 @@ func TestMemcached(t *testing.T) {
 	if _, err := run(t, "memcached://"+sock.Socket, 5*time.Second); err != nil {
 		t.Errorf("socket: %v", err)
 	}
-	_, err = run(t, fmt.Sprintf("memcached://127.0.0.1:%d", testserver.FreePort(t)), 3*time.Second)
+	_, err = run(t, "memcached://"+testserver.RefusedAddr(t), 3*time.Second)
 	if !errors.Is(err, ErrRefused) {
 		t.Errorf("refused: %v", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cacheurl/cacheurl/clients/check"
+	"github.com/cacheurl/cacheurl/check"
 	"github.com/cacheurl/cacheurl/core"
 )
 
