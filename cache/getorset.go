@@ -80,7 +80,10 @@ func (c *Cache) fly(ctx context.Context, k key, f *flight, fill func(context.Con
 		return
 	}
 	if lock.waited {
+		// Another process held the lock: it may have stored the value
+		// before this one took the lock over.
 		if v, err := c.d.get(ctx, k); err == nil {
+			lock.release(ctx)
 			f.val = v
 			return
 		}

@@ -1104,17 +1104,28 @@ func (s *suite) getOrSetFillError(t *testing.T) {
 		<-release
 		return nil, boom
 	}
-	var wg sync.WaitGroup
+	// A caller that arrives after the fill failed starts a fill of its own
+	// (nothing was stored), so the fill is released only once every caller
+	// has had ample time to miss and join: many times one round trip.
+	start := time.Now()
+	if _, err := c.Get(ctx(t), "rtt"); !errors.Is(err, cache.ErrNotFound) {
+		t.Fatalf("Get of a missing key = %v", err)
+	}
+	wait := max(200*time.Millisecond, 50*time.Since(start))
+	var wg, started sync.WaitGroup
 	errs := make(chan error, 10)
 	for range 10 {
 		wg.Add(1)
+		started.Add(1)
 		go func() {
 			defer wg.Done()
+			started.Done()
 			_, err := c.GetOrSet(ctx(t), "k", fill)
 			errs <- err
 		}()
 	}
-	time.Sleep(100 * time.Millisecond)
+	started.Wait()
+	time.Sleep(wait)
 	close(release)
 	wg.Wait()
 	close(errs)
