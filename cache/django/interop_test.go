@@ -388,7 +388,7 @@ func buildCLI(t *testing.T) string {
 	}
 	out := filepath.Join(t.TempDir(), "cacheurl")
 	cmd := exec.Command(goBin, "build", "-o", out, "github.com/cacheurl/cacheurl/cmd/cacheurl")
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, msg)
 	}
