@@ -6,11 +6,9 @@ import (
 	"errors"
 	"math/big"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cacheurl/cacheurl/cache"
 	"github.com/cacheurl/cacheurl/cache/django"
@@ -278,11 +276,11 @@ func TestToPrintableJSON(t *testing.T) {
 			t.Errorf("%q: ToPrintableJSON %s is not ToJSON's value %s", s, got, want)
 		}
 		for i, r := range string(got) {
-			if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && !strconv.IsPrint(r) {
+			if !django.PrintableText(string(r)) {
 				t.Errorf("%q: unprintable %U at %d of %q", s, r, i, got)
 			}
 		}
-		if isPrintable(s) && string(got) != string(want) {
+		if django.PrintableText(s) && string(got) != string(want) {
 			t.Errorf("%q: a printable string changed: %s, want %s", s, got, want)
 		}
 	}
@@ -290,13 +288,4 @@ func TestToPrintableJSON(t *testing.T) {
 	if _, err := django.ToPrintableJSON("\xff"); err == nil {
 		t.Error("invalid UTF-8 accepted")
 	}
-}
-
-func isPrintable(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && !strconv.IsPrint(r) {
-			return false
-		}
-	}
-	return true
 }

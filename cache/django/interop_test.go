@@ -181,6 +181,10 @@ func sameJSON(out, want string) bool {
 	return a != nil && reflect.DeepEqual(a, b)
 }
 
+// PrintableText reports whether s has no character ToPrintableJSON
+// escapes, but for '"' and '\\' (for the tests of package django_test).
+var PrintableText = printable
+
 func printable(s string) bool {
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && !strconv.IsPrint(r) {

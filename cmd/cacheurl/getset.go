@@ -64,6 +64,20 @@ type valueCache struct {
 	source string
 }
 
+// withValueCache opens the cache of --url or $CACHE_URL and runs f on it
+// within --timeout, and returns f's exit status, or the status of the
+// failure to open it (the message printed).
+func withValueCache(e *env, c command, vf valueFlags, f func(context.Context, *valueCache) int) int {
+	ctx, cancel := context.WithTimeout(context.Background(), *vf.timeout)
+	defer cancel()
+	vc, status := openValueCache(ctx, e, c, vf)
+	if vc == nil {
+		return status
+	}
+	defer vc.c.Close()
+	return f(ctx, vc)
+}
+
 // openValueCache opens the cache of --url or $CACHE_URL. It returns the
 // exit status when it cannot (the message is printed).
 func openValueCache(ctx context.Context, e *env, c command, vf valueFlags) (*valueCache, int) {
@@ -140,30 +154,25 @@ func runGet(e *env, args []string) int {
 	if err != nil {
 		return usageError(e, fs, getCmd, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *vf.timeout)
-	defer cancel()
-	vc, status := openValueCache(ctx, e, getCmd, vf)
-	if vc == nil {
-		return status
-	}
-	defer vc.c.Close()
-	key := pos[0]
-	v, err := vc.c.Get(ctx, key)
-	if errors.Is(err, cache.ErrNotFound) {
-		fmt.Fprintf(e.stderr, "cacheurl get: no value under %s (stored key %s)\n", quoted(key), quoted(vc.c.Cache().MakeKey(key)))
-		return exitMissing
-	}
-	if err != nil {
-		return valueError(e, getCmd, err, vc.cfg)
-	}
-	line, err := django.ToPrintableJSON(v)
-	if err != nil {
-		return valueError(e, getCmd, err, vc.cfg)
-	}
-	if _, err := e.stdout.Write(append(line, '\n')); err != nil {
-		return writeFailed(e, err)
-	}
-	return exitOK
+	return withValueCache(e, getCmd, vf, func(ctx context.Context, vc *valueCache) int {
+		key := pos[0]
+		v, err := vc.c.Get(ctx, key)
+		if errors.Is(err, cache.ErrNotFound) {
+			fmt.Fprintf(e.stderr, "cacheurl get: no value under %s (stored key %s)\n", quoted(key), quoted(vc.c.Cache().MakeKey(key)))
+			return exitMissing
+		}
+		if err != nil {
+			return valueError(e, getCmd, err, vc.cfg)
+		}
+		line, err := django.ToPrintableJSON(v)
+		if err != nil {
+			return valueError(e, getCmd, err, vc.cfg)
+		}
+		if _, err := e.stdout.Write(append(line, '\n')); err != nil {
+			return writeFailed(e, err)
+		}
+		return exitOK
+	})
 }
 
 func runSet(e *env, args []string) int {
@@ -200,17 +209,12 @@ func runSet(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "cacheurl set: the value is not JSON Django's values can hold: %s\n", printableText(err.Error()))
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *vf.timeout)
-	defer cancel()
-	vc, status := openValueCache(ctx, e, setCmd, vf)
-	if vc == nil {
-		return status
-	}
-	defer vc.c.Close()
-	if err := vc.c.Set(ctx, pos[0], v, opts...); err != nil {
-		return valueError(e, setCmd, err, vc.cfg)
-	}
-	return exitOK
+	return withValueCache(e, setCmd, vf, func(ctx context.Context, vc *valueCache) int {
+		if err := vc.c.Set(ctx, pos[0], v, opts...); err != nil {
+			return valueError(e, setCmd, err, vc.cfg)
+		}
+		return exitOK
+	})
 }
 
 // parseValueArgs is parseArgs for get and set, where a JSON value (or a
