@@ -225,3 +225,23 @@ func ExampleToPrintableJSON() {
 	// "{\"name\":\"Zoë\\u001b[2J\",\"rtl\":\"a\u202eb\"}"
 	// {"name":"Zoë\u001b[2J","rtl":"a\u202eb"}
 }
+
+// Read a value from anywhere (a native client, GetMany's map) into a
+// struct, as encoding/json would read its JSON.
+func ExampleInto() {
+	// What Django keeps for a logged-in user's session.
+	session := map[string]any{
+		"_auth_user_id": "42", "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+		"cart": []any{int64(1), int64(2)}, "last_seen": time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+	}
+	var s struct {
+		UserID   string    `json:"_auth_user_id"`
+		Cart     []int     `json:"cart"`
+		LastSeen time.Time `json:"last_seen"`
+	}
+	if err := django.Into(session, &s); err != nil {
+		panic(err)
+	}
+	fmt.Println(s.UserID, s.Cart, s.LastSeen.Format(time.RFC3339))
+	// Output: 42 [1 2] 2024-01-02T03:04:05Z
+}

@@ -228,8 +228,20 @@ func (it *interop) djangoWrites() {
 		t.Fatalf("the exploit's payload is not live (Python's own loading did not create the control file): %v", err)
 	}
 	it.timed(fmt.Sprintf("read %d values", len(w.Cases)), func() {
-		for _, c := range w.Cases {
+		keys := make([]string, len(w.Cases))
+		for i, c := range w.Cases {
 			it.checkGet("Django wrote "+c.Name+" ("+c.Type+")", c.Key, c.JSON)
+			keys[i] = c.Key
+		}
+		// The same values in one round trip.
+		got, err := it.c.GetMany(context.Background(), append(keys, "w:absent"))
+		if err != nil || len(got) != len(keys) {
+			t.Fatalf("GetMany: %d values, %v", len(got), err)
+		}
+		for _, c := range w.Cases {
+			if line, _ := ToJSON(got[c.Key]); string(line) != c.JSON {
+				t.Errorf("GetMany[%s] = %.200s, want %.200s", c.Key, line, c.JSON)
+			}
 		}
 	})
 	const session = `{"cart":[1,2],"name":"Zoë","user_id":42}`
@@ -244,6 +256,14 @@ func (it *interop) djangoWrites() {
 			m, err := it.c.Session(context.Background(), e, s.SessionKey)
 			if got, _ := ToJSON(m); err != nil || string(got) != session {
 				t.Errorf("%s: Session = %s, %v", engine, got, err)
+			}
+			var into struct {
+				UserID int64  `json:"user_id"`
+				Cart   []int  `json:"cart"`
+				Name   string `json:"name"`
+			}
+			if err := it.c.GetInto(context.Background(), key, &into); err != nil || into.UserID != 42 || fmt.Sprint(into.Cart) != "[1 2]" || into.Name != "Zoë" {
+				t.Errorf("%s: GetInto = %+v, %v", engine, into, err)
 			}
 		}
 	})
@@ -343,6 +363,22 @@ func (it *interop) goWrites() {
 				t.Errorf("Set %s: %v", c.name, err)
 			}
 			cases = append(cases, map[string]any{"key": key, "py": c.py, "incr": c.incr})
+		}
+	})
+	// A batch: one round trip where the server has one, each value with
+	// its own memcached flags.
+	many := map[string]goCase{
+		"many:str": {v: "Zoë", py: `"Zoë"`}, "many:int": {v: 42, py: "42"}, "many:bool": {v: true, py: "True"},
+		"many:bytes": {v: []byte("raw"), py: `b"raw"`}, "many:dict": {v: map[string]any{"a": 1.5}, py: `{"a": 1.5}`},
+	}
+	it.timed("SetMany", func() {
+		items := map[string]any{}
+		for key, c := range many {
+			items[key] = c.v
+			cases = append(cases, map[string]any{"key": key, "py": c.py})
+		}
+		if err := it.c.SetMany(context.Background(), items); err != nil {
+			t.Errorf("SetMany: %v", err)
 		}
 	})
 	var r struct {
