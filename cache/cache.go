@@ -22,7 +22,9 @@
 //     how each driver does it); an operation's error other than a miss is
 //     a [*clients.Error] naming the cache (its redacted URL) and the kind
 //     (clients.ErrTimeout, clients.ErrRefused, clients.ErrAuth, ...);
-//   - values are bytes stored as given; counters are decimal text;
+//   - values are bytes stored as given; counters are decimal text; an
+//     [Item] adds memcached's flags word ([WithFlags], [Cache.GetItem]),
+//     for codecs such as package cache/django;
 //   - Clear removes only keys starting with "<key_prefix>:" on redis (SCAN on
 //     every master, never FLUSHDB) and is flush_all on memcached;
 //   - memcached keys that memcached cannot store are [ErrInvalidKey].
@@ -112,6 +114,8 @@ type setOptions struct {
 	hasD bool
 	// lock is WithFillLock's lock lifetime (GetOrSet only).
 	lock time.Duration
+	// flags is WithFlags's memcached flags word.
+	flags uint32
 }
 
 // WithTTL sets the expiry of this call: core.NeverExpire keeps the entry,
@@ -424,7 +428,7 @@ func (c *Cache) Set(ctx context.Context, key string, value []byte, opts ...SetOp
 	if err != nil {
 		return err
 	}
-	return c.fail(ctx, "set", c.d.set(ctx, k, value, c.expiry(opts)))
+	return c.fail(ctx, "set", c.set(ctx, k, value, opts))
 }
 
 // Add stores value only if key is absent and reports whether it stored.
@@ -433,7 +437,7 @@ func (c *Cache) Add(ctx context.Context, key string, value []byte, opts ...SetOp
 	if err != nil {
 		return false, err
 	}
-	ok, err := c.d.add(ctx, k, value, c.expiry(opts))
+	ok, err := c.add(ctx, k, value, opts)
 	return ok, c.fail(ctx, "add", err)
 }
 
@@ -503,7 +507,7 @@ func (c *Cache) SetMany(ctx context.Context, items map[string][]byte, opts ...Se
 		keys = append(keys, k)
 		values = append(values, v)
 	}
-	return c.fail(ctx, "set_many", c.d.setMany(ctx, keys, values, c.expiry(opts)))
+	return c.fail(ctx, "set_many", c.setMany(ctx, keys, values, opts))
 }
 
 // DeleteMany removes keys: one DEL on redis (one per hash slot on a
@@ -553,9 +557,9 @@ func (c *Cache) Touch(ctx context.Context, key string, opts ...SetOption) (bool,
 // delta and returns the new version, as Django's incr_version: the value is
 // read at the current version (a miss is [ErrNotFound]), stored at the new
 // version with the default expiry (the URL's timeout, else 300 s; Django's
-// set without a timeout), and the old key is deleted. As in Django it is
-// three operations, not one atomic step, and a delta of 0 deletes the
-// value.
+// set without a timeout; on memcached with its flags word), and the old
+// key is deleted. As in Django it is three operations, not one atomic
+// step, and a delta of 0 deletes the value.
 func (c *Cache) IncrVersion(ctx context.Context, key string, delta int) (int, error) {
 	old, err := c.makeKey(key)
 	if err != nil {
@@ -567,11 +571,11 @@ func (c *Cache) IncrVersion(ctx context.Context, key string, delta int) (int, er
 	if err != nil {
 		return 0, err
 	}
-	v, err := c.d.get(ctx, old)
+	it, err := c.getItem(ctx, old)
 	if err != nil {
 		return 0, c.fail(ctx, "incr_version", err)
 	}
-	if err := c.d.set(ctx, nk, v, c.expiry(nil)); err != nil {
+	if err := c.set(ctx, nk, it.Value, []SetOption{WithFlags(it.Flags)}); err != nil {
 		return 0, c.fail(ctx, "incr_version", err)
 	}
 	if _, err := c.d.delete(ctx, old); err != nil {

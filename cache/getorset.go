@@ -94,7 +94,7 @@ func (c *Cache) fly(ctx context.Context, k key, f *flight, fill func(context.Con
 		f.err = err
 		return
 	}
-	if _, err := c.d.add(ctx, k, v, c.expiry(opts)); err != nil {
+	if _, err := c.add(ctx, k, v, opts); err != nil {
 		lock.release(ctx)
 		f.err = c.fail(ctx, "get_or_set", err)
 		return

@@ -84,14 +84,22 @@ func (m *memcached) exp(e expiry) (int32, error) {
 // Every call goes through do: gomemcache takes no context.
 
 func (m *memcached) get(ctx context.Context, k key) ([]byte, error) {
-	var v []byte
+	it, err := m.getItem(ctx, k)
+	return it.Value, err
+}
+
+// getItem, setFlags, addFlags, getManyItems and setManyFlags are the
+// driver's calls with memcached's flags word (see flagsDriver); the plain
+// calls store 0.
+func (m *memcached) getItem(ctx context.Context, k key) (Item, error) {
+	var v Item
 	err := m.do(ctx, func(c *memcache.Client) error {
 		it, err := c.Get(k.made())
 		if err == memcache.ErrCacheMiss {
 			return ErrNotFound
 		}
 		if err == nil {
-			v = it.Value
+			v = Item{Value: it.Value, Flags: it.Flags}
 		}
 		return err
 	})
@@ -99,10 +107,14 @@ func (m *memcached) get(ctx context.Context, k key) ([]byte, error) {
 }
 
 func (m *memcached) set(ctx context.Context, k key, value []byte, e expiry) error {
-	return m.do(ctx, func(c *memcache.Client) error { return m.set1(c, k.made(), value, e) })
+	return m.setFlags(ctx, k, value, 0, e)
 }
 
-func (m *memcached) set1(c *memcache.Client, made string, value []byte, e expiry) error {
+func (m *memcached) setFlags(ctx context.Context, k key, value []byte, flags uint32, e expiry) error {
+	return m.do(ctx, func(c *memcache.Client) error { return m.set1(c, k.made(), value, flags, e) })
+}
+
+func (m *memcached) set1(c *memcache.Client, made string, value []byte, flags uint32, e expiry) error {
 	if e.remove() {
 		if err := c.Delete(made); err != nil && err != memcache.ErrCacheMiss {
 			return err
@@ -113,17 +125,21 @@ func (m *memcached) set1(c *memcache.Client, made string, value []byte, e expiry
 	if err != nil {
 		return err
 	}
-	return c.Set(&memcache.Item{Key: made, Value: value, Expiration: x})
+	return c.Set(&memcache.Item{Key: made, Value: value, Flags: flags, Expiration: x})
 }
 
 func (m *memcached) add(ctx context.Context, k key, value []byte, e expiry) (bool, error) {
+	return m.addFlags(ctx, k, value, 0, e)
+}
+
+func (m *memcached) addFlags(ctx context.Context, k key, value []byte, flags uint32, e expiry) (bool, error) {
 	x, err := m.exp(e)
 	if err != nil {
 		return false, err
 	}
 	stored := false
 	err = m.do(ctx, func(c *memcache.Client) error {
-		err := c.Add(&memcache.Item{Key: k.made(), Value: value, Expiration: x})
+		err := c.Add(&memcache.Item{Key: k.made(), Value: value, Flags: flags, Expiration: x})
 		if err == memcache.ErrNotStored {
 			return nil
 		}
@@ -162,8 +178,20 @@ func (m *memcached) has(ctx context.Context, k key) (bool, error) {
 // getMany is gomemcache's GetMulti: one "gets" per server (the servers in
 // parallel).
 func (m *memcached) getMany(ctx context.Context, keys []key) (map[int][]byte, error) {
+	its, err := m.getManyItems(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int][]byte, len(its))
+	for i, it := range its {
+		out[i] = it.Value
+	}
+	return out, nil
+}
+
+func (m *memcached) getManyItems(ctx context.Context, keys []key) (map[int]Item, error) {
 	if len(keys) == 0 {
-		return map[int][]byte{}, nil
+		return map[int]Item{}, nil
 	}
 	made := madeKeys(keys)
 	var its map[string]*memcache.Item
@@ -175,10 +203,10 @@ func (m *memcached) getMany(ctx context.Context, keys []key) (map[int][]byte, er
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int][]byte, len(its))
+	out := make(map[int]Item, len(its))
 	for i, k := range made {
 		if it, ok := its[k]; ok {
-			out[i] = it.Value
+			out[i] = Item{Value: it.Value, Flags: it.Flags}
 		}
 	}
 	return out, nil
@@ -188,9 +216,19 @@ func (m *memcached) getMany(ctx context.Context, keys []key) (map[int][]byte, er
 // protocol has no multi-set, and gomemcache no pipelining), in one bounded
 // call.
 func (m *memcached) setMany(ctx context.Context, keys []key, values [][]byte, e expiry) error {
+	return m.setManyFlags(ctx, keys, values, nil, e)
+}
+
+// setManyFlags stores values[i] with flags[i] (0 for all when flags is
+// nil).
+func (m *memcached) setManyFlags(ctx context.Context, keys []key, values [][]byte, flags []uint32, e expiry) error {
 	return m.do(ctx, func(c *memcache.Client) error {
 		for i, k := range keys {
-			if err := m.set1(c, k.made(), values[i], e); err != nil {
+			var f uint32
+			if flags != nil {
+				f = flags[i]
+			}
+			if err := m.set1(c, k.made(), values[i], f, e); err != nil {
 				return err
 			}
 		}

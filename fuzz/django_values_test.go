@@ -3,14 +3,17 @@ package fuzz
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/big"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cacheurl/cacheurl/cache/django"
 	"github.com/cacheurl/cacheurl/core"
@@ -150,9 +153,12 @@ func checkDjangoValue(t *testing.T, c *django.Codec, v any, err error) {
 		}
 		return
 	}
-	if _, err := django.ToJSON(v); err != nil {
+	line, err := django.ToJSON(v)
+	if err != nil {
 		t.Fatalf("%s: decoded %#v, but ToJSON: %v", c.Backend(), v, err)
 	}
+	checkPrintableJSON(t, v, line)
+	checkInto(t, v)
 	data2, flags2, err := c.Encode(v)
 	if err != nil {
 		t.Fatalf("%s: decoded %#v, but Encode: %v", c.Backend(), v, err)
@@ -238,4 +244,57 @@ func sameSeq(a, b []any) bool {
 		}
 	}
 	return true
+}
+
+// checkPrintableJSON: ToPrintableJSON of a decoded value (what cacheurl get
+// prints) has no character a terminal acts on, and is ToJSON's JSON but for
+// escapes.
+func checkPrintableJSON(t *testing.T, v any, line []byte) {
+	p, err := django.ToPrintableJSON(v)
+	if err != nil {
+		t.Fatalf("ToPrintableJSON(%#v): %v (ToJSON did not fail)", v, err)
+	}
+	for _, r := range string(p) {
+		if r < 0x20 || r == 0x7f || r >= utf8.RuneSelf && !strconv.IsPrint(r) {
+			t.Fatalf("ToPrintableJSON wrote %U: %q", r, p)
+		}
+	}
+	if len(p) < len(line) {
+		t.Fatalf("ToPrintableJSON is shorter than ToJSON: %q, %q", p, line)
+	}
+	// NaN and Infinity, which json.dumps writes, are not encoding/json's.
+	if bytes.Contains(line, []byte("NaN")) || bytes.Contains(line, []byte("Infinity")) {
+		return
+	}
+	a, b := jsonValue(t, p), jsonValue(t, line)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("ToPrintableJSON %q and ToJSON %q are different values", p, line)
+	}
+}
+
+func jsonValue(t *testing.T, b []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("not JSON: %v: %q", err, b)
+	}
+	return v
+}
+
+// checkInto: Into fills a struct, a map and a slice from any decoded value
+// without panicking, or fails with a documented kind.
+func checkInto(t *testing.T, v any) {
+	var s struct {
+		A int
+		B []string
+		C map[string]any
+	}
+	var m map[string]any
+	var l []any
+	for _, dst := range []any{&s, &m, &l} {
+		if err := django.Into(v, dst); err != nil && !errors.Is(err, django.ErrType) && !errors.Is(err, django.ErrTooLarge) {
+			t.Fatalf("Into(%#v, %T): %v is not of kind ErrType", v, dst, err)
+		}
+	}
 }

@@ -71,6 +71,8 @@ type Codec struct {
 	backend string
 	conv    convention
 	proto   int
+	// url is the config's redacted URL, for the errors of a [Cache].
+	url string
 }
 
 // New returns the codec for the Django backend a config means, as the
@@ -104,7 +106,7 @@ func New(cfg core.Config) (*Codec, error) {
 		return nil, &Error{Package: pkgName, Kind: clients.ErrNoGoClient, URL: cfg.Redacted(),
 			Msg: "Django's " + backend + " keeps values in its own store and format, which no Go client reads"}
 	}
-	return &Codec{backend: backend, conv: b.conv, proto: b.proto}, nil
+	return &Codec{backend: backend, conv: b.conv, proto: b.proto, url: cfg.Redacted()}, nil
 }
 
 // Backend returns the Django BACKEND class whose values the codec reads

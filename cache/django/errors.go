@@ -9,9 +9,11 @@ import (
 
 // Error is the error of this package: the shared error shape of the client
 // packages, with Package "django". Its Kind is one of [ErrMalformed],
-// [ErrUnsupported] and [ErrTooLarge] (or a client kind from [New]), matched
-// with errors.Is. Messages name positions, opcodes, Python classes and
-// limits, never the stored data.
+// [ErrUnsupported], [ErrTooLarge] and [ErrType] (or a client kind from
+// [New]), matched with errors.Is. Messages name positions, opcodes, Python
+// classes and limits, never the stored data. A [Cache]'s errors also name
+// the operation and the cache (its redacted URL); its server errors are
+// package cache's.
 type Error = clients.Error
 
 // The kinds of this package's errors.
@@ -28,6 +30,10 @@ var (
 	ErrUnsupported = clients.NewKind("unsupported_value", "value outside Django's plain data", nil)
 	// ErrTooLarge: a value over one of the [Limits].
 	ErrTooLarge = clients.NewKind("value_too_large", "value over a limit", nil)
+	// ErrType: a value that does not fit the Go value [Into] fills (a str
+	// where an int field is), or a stored session that is not a dict with
+	// str keys.
+	ErrType = clients.NewKind("value_type", "value of another type", nil)
 )
 
 // Limits bound what decoding accepts, so that hostile input costs time and

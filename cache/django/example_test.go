@@ -1,11 +1,13 @@
 package django_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
 	"time"
 
+	"github.com/cacheurl/cacheurl/cache"
 	"github.com/cacheurl/cacheurl/cache/django"
 	"github.com/cacheurl/cacheurl/core"
 )
@@ -123,4 +125,123 @@ func ExampleFromJSON() {
 	// i: int64 42
 	// f: float64 3
 	// l: []interface {} [true <nil>]
+}
+
+// Share values with a Django service through the cache both use. locmem://
+// stands in for the redis or memcached URL the services share.
+func ExampleCache() {
+	ctx := context.Background()
+	c, err := django.Open(ctx, "locmem://?key_prefix=shop&version=2")
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+
+	// What Django's cache.set("greeting", "Zoë") and
+	// cache.set("cart", {"items": [1, 2], "total": Decimal("9.90")}) store.
+	_ = c.Set(ctx, "greeting", "Zoë")
+	_ = c.Set(ctx, "cart", map[string]any{"items": []any{1, 2}, "total": django.Decimal("9.90")})
+	_ = c.Set(ctx, "hits", 41)
+	n, _ := c.Cache().Incr(ctx, "hits", 1) // an int is decimal text, as for Django
+
+	greeting, _ := c.Get(ctx, "greeting")
+	cart, _ := c.Get(ctx, "cart")
+	line, _ := django.ToJSON(cart)
+	raw, _ := c.Cache().Get(ctx, "greeting") // the bytes under "shop:2:greeting"
+	fmt.Println(greeting, string(line), n)
+	fmt.Printf("%q\n", raw)
+	_, err = c.Get(ctx, "missing")
+	fmt.Println(errors.Is(err, cache.ErrNotFound))
+	// Output:
+	// Zoë {"items":[1,2],"total":"9.90"} 42
+	// "\x80\x05\x8c\x04Zoë."
+	// true
+}
+
+// Read a Django value into a struct, as encoding/json would read its JSON.
+func ExampleCache_GetInto() {
+	ctx := context.Background()
+	c, _ := django.Open(ctx, "locmem://")
+	defer c.Close()
+	_ = c.Set(ctx, "profile", map[string]any{
+		"user_id": 42, "name": "Zoë", "tags": django.Tuple{"a", "b"},
+		"joined": time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+	})
+
+	var p struct {
+		UserID int       `json:"user_id"`
+		Name   string    `json:"name"`
+		Tags   []string  `json:"tags"`
+		Joined time.Time `json:"joined"`
+	}
+	if err := c.GetInto(ctx, "profile", &p); err != nil {
+		panic(err)
+	}
+	fmt.Println(p.UserID, p.Name, p.Tags, p.Joined.Format(time.RFC3339))
+
+	var wrong struct {
+		Name int `json:"name"`
+	}
+	err := c.GetInto(ctx, "profile", &wrong)
+	fmt.Println(errors.Is(err, django.ErrType), err)
+	// Output:
+	// 42 Zoë [a b] 2024-01-02T03:04:05Z
+	// true django: get: "name" is a JSON string, which does not fit a Go int (in "locmem://")
+}
+
+// Read the session Django's cache (or cached_db) session engine keeps, by
+// the session key from the sessionid cookie.
+func ExampleCache_Session() {
+	ctx := context.Background()
+	c, _ := django.Open(ctx, "locmem://")
+	defer c.Close()
+	const sessionKey = "x8k2m1q7z9v4b6n3c5p0r2t4w6y8a1d3"
+
+	// What request.session.save() stores with
+	// SESSION_ENGINE = "django.contrib.sessions.backends.cache".
+	key, _ := django.CacheSessions.SessionKey(sessionKey)
+	_ = c.Set(ctx, key, map[string]any{"user_id": 42, "cart": []any{1, 2}, "name": "Zoë"})
+	fmt.Println(key)
+
+	s, err := c.Session(ctx, django.CacheSessions, sessionKey)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s["user_id"], s["cart"], s["name"])
+	_, err = c.Session(ctx, django.CachedDBSessions, sessionKey)
+	fmt.Println(errors.Is(err, cache.ErrNotFound))
+	// Output:
+	// django.contrib.sessions.cachex8k2m1q7z9v4b6n3c5p0r2t4w6y8a1d3
+	// 42 [1 2] Zoë
+	// true
+}
+
+func ExampleToPrintableJSON() {
+	v := map[string]any{"name": "Zoë\x1b[2J", "rtl": "a\u202eb"}
+	line, _ := django.ToJSON(v)
+	safe, _ := django.ToPrintableJSON(v)
+	fmt.Printf("%q\n%s\n", line, safe)
+	// Output:
+	// "{\"name\":\"Zoë\\u001b[2J\",\"rtl\":\"a\u202eb\"}"
+	// {"name":"Zoë\u001b[2J","rtl":"a\u202eb"}
+}
+
+// Read a value from anywhere (a native client, GetMany's map) into a
+// struct, as encoding/json would read its JSON.
+func ExampleInto() {
+	// What Django keeps for a logged-in user's session.
+	session := map[string]any{
+		"_auth_user_id": "42", "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+		"cart": []any{int64(1), int64(2)}, "last_seen": time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+	}
+	var s struct {
+		UserID   string    `json:"_auth_user_id"`
+		Cart     []int     `json:"cart"`
+		LastSeen time.Time `json:"last_seen"`
+	}
+	if err := django.Into(session, &s); err != nil {
+		panic(err)
+	}
+	fmt.Println(s.UserID, s.Cart, s.LastSeen.Format(time.RFC3339))
+	// Output: 42 [1 2] 2024-01-02T03:04:05Z
 }

@@ -54,9 +54,28 @@ func ToJSON(v any) ([]byte, error) {
 	return w.b, nil
 }
 
+// ToPrintableJSON is [ToJSON] with every character of a string (a dict key
+// included) that is not printable escaped as \uXXXX: the C0 and C1
+// controls, DEL, the format characters (the bidirectional overrides and
+// isolates, zero-width characters), line and paragraph separators, private
+// use and unassigned code points (what [strconv.IsPrint] rejects, the
+// ASCII space excepted). It is the same JSON value, safe to print on a
+// terminal or in a log line: a stored value cannot move the cursor, change
+// colours or reorder what is displayed. Everything else is as ToJSON
+// writes it.
+func ToPrintableJSON(v any) ([]byte, error) {
+	w := jsonWriter{lim: Limits{}.resolved(), printable: true}
+	if err := w.value(v, 0); err != nil {
+		return nil, err
+	}
+	return w.b, nil
+}
+
 type jsonWriter struct {
 	b   []byte
 	lim Limits
+	// printable escapes what strconv.IsPrint rejects (ToPrintableJSON).
+	printable bool
 }
 
 func (w *jsonWriter) value(v any, depth int) error {
@@ -233,6 +252,10 @@ func (w *jsonWriter) str(s string) error {
 	if !utf8.ValidString(s) {
 		return newErr(ErrUnsupported, "a string that is not valid UTF-8 has no JSON form")
 	}
+	if w.printable {
+		w.b = appendPrintableJSONString(w.b, s)
+		return nil
+	}
 	w.b = appendJSONString(w.b, s)
 	return nil
 }
@@ -242,12 +265,41 @@ const hexDigits = "0123456789abcdef"
 // appendJSONString quotes s as json.dumps(s, ensure_ascii=False) does: only
 // '"', '\\' and control characters are escaped (core's encoder for configs
 // follows encoding/json instead, which also escapes U+2028 and U+2029).
-func appendJSONString(b []byte, s string) []byte {
+func appendJSONString(b []byte, s string) []byte { return appendQuoted(b, s, false) }
+
+// appendPrintableJSONString quotes s as appendJSONString does, and also
+// escapes DEL and every non-ASCII character that strconv.IsPrint rejects,
+// as \uXXXX (a surrogate pair above U+FFFF).
+func appendPrintableJSONString(b []byte, s string) []byte { return appendQuoted(b, s, true) }
+
+func appendQuoted(b []byte, s string, printable bool) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
+		if c >= utf8.RuneSelf {
+			if !printable {
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if strconv.IsPrint(r) || r == utf8.RuneError && size == 1 {
+				i += size
+				continue
+			}
+			b = append(b, s[start:i]...)
+			if r > 0xffff {
+				r -= 0x10000
+				b = appendU(appendU(b, 0xd800+r>>10), 0xdc00+r&0x3ff)
+			} else {
+				b = appendU(b, r)
+			}
+			i += size
+			start = i
+			continue
+		}
+		if c >= 0x20 && c != '"' && c != '\\' && (c != 0x7f || !printable) {
+			i++
 			continue
 		}
 		b = append(b, s[start:i]...)
@@ -265,12 +317,18 @@ func appendJSONString(b []byte, s string) []byte {
 		case '\f':
 			b = append(b, '\\', 'f')
 		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			b = appendU(b, rune(c))
 		}
-		start = i + 1
+		i++
+		start = i
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// appendU appends the escape \uXXXX of r (at most 0xffff).
+func appendU(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
 }
 
 func (w *jsonWriter) base64(p []byte) {

@@ -5,6 +5,8 @@
 //	cacheurl parse [--format json|django|url] [--show-secrets] [--input raw|json] [URL | -]
 //	cacheurl explain [--show-secrets] [--input raw|json] [URL]
 //	cacheurl check [--timeout 5s] [--wait DURATION] [--json] [--allow-unknown] [URL]
+//	cacheurl get [--url URL] [--timeout 5s] [--allow-unknown] KEY
+//	cacheurl set [--url URL] [--ttl DURATION] [--timeout 5s] [--allow-unknown] KEY JSON|-
 //	cacheurl help [command]
 //	cacheurl --version
 //
@@ -16,6 +18,10 @@
 // breakdown and warns where django-cache-url, Django and go-redis read the
 // URL differently; check connects to the cache and does a round trip
 // (--wait retries until it is ready, --json prints one JSON object).
+// get prints the value a Django service stores under KEY (the key made
+// with the URL's key_prefix and version) as one line of JSON; set stores
+// a JSON value as Django stores the equivalent Python value (package
+// cache/django); they need $CACHE_URL or --url.
 // Passwords and credential options are shown as xxxxx unless --show-secrets
 // is given; the json and url forms are then those of core.Reveal, the one
 // lossless opt-in of the library (docs/secrets.md). --version
@@ -25,7 +31,8 @@
 // Exit status: 0 on success; 1 when a URL is invalid (in batch mode: when
 // any line failed; for check: also when the client cannot use the URL);
 // 2 for usage errors; 3 when check could not reach the server or the round
-// trip failed.
+// trip failed (get and set: the server could not be reached or failed);
+// 4 when get finds no value under the key.
 package main
 
 import (
@@ -140,7 +147,7 @@ func writeHelp(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(&b, "  %-*s  %s\n", width, n, commands[n].summary)
 	}
-	b.WriteString("\nWithout a URL, commands read $CACHE_URL (locmem:// when unset or empty).\n")
+	b.WriteString("\nWithout a URL, commands read $CACHE_URL (locmem:// when unset or empty; get and set need one).\n")
 	b.WriteString("Run \"cacheurl help <command>\" for a command's flags, \"cacheurl --version\" for the version.\n")
 	io.WriteString(w, b.String())
 }

@@ -41,8 +41,9 @@ django = try_import("django")
 if django:
     from django.conf import settings
 
-    settings.configure()
-    django.setup()
+    if not settings.configured:  # interop.py configures its own first
+        settings.configure()
+        django.setup()
 django_redis_client = try_import("django_redis.client") if django else None
 django_redis_gzip = try_import("django_redis.compressors.gzip") if django else None
 django_redis_zlib = try_import("django_redis.compressors.zlib") if django else None
