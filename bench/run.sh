@@ -26,6 +26,8 @@ echo "## Format, the Django view and JSON over the corpus"
 bs -filter '.name:(Format OR Django OR JSON)'
 echo "## koanf: Load through the provider + default Unmarshal"
 bs -filter '.name:Koanf' -col /impl
+echo "## koanf: a file loaded with Expand, beside its floor (plain strings, complete keys, hook)"
+bs -filter '.name:KoanfLoad' -col /impl
 echo "## viper: Unmarshal with the hook vs the same keys into a map without it"
 bs -filter '.name:ViperUnmarshal' -col /impl
 echo "## cacheurl parse - on 100,000 lines, whole process, GOMAXPROCS=1"
