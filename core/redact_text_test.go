@@ -1,7 +1,9 @@
 package core
 
 import (
-	"strings"
+	"context"
+	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -59,11 +61,36 @@ func TestRedactText(t *testing.T) {
 	}
 }
 
-// TestRedactTextShortSecret: a known secret of one byte is replaced too,
-// mangling the text rather than showing it.
+// TestRedactTextShortSecret: a known secret of one or two bytes is
+// replaced where it stands alone, and kept inside longer words, where it
+// shows nothing and replacing it would mangle the text.
 func TestRedactTextShortSecret(t *testing.T) {
-	got := RedactText("auth failed: q", Config{Password: "q"})
-	if strings.Contains(got, "q") {
-		t.Errorf("RedactText shows the password q: %q", got)
+	for _, tt := range []struct{ pw, in, want string }{
+		{"q", "auth failed: q", "auth failed: xxxxx"},
+		{"q", "the password 'q' is wrong; request refused", "the password 'xxxxx' is wrong; request refused"},
+		{"zq", "zq zqx xzq (zq)", "xxxxx zqx xzq (xxxxx)"},
+		{"e", "ERR DB index is out of range", "ERR DB index is out of range"},
+		{"7", "dial tcp 127.0.0.1:6379: refused", "dial tcp 127.0.0.1:6379: refused"},
+		{"!", "a ! b!c", "a xxxxx b!c"},
+	} {
+		if got := RedactText(tt.in, Config{Password: tt.pw}); got != tt.want {
+			t.Errorf("RedactText(%q, password %q) = %q, want %q", tt.in, tt.pw, got, tt.want)
+		}
+	}
+}
+
+// TestRedactError: the error's text is RedactText's, and the error still
+// matches what it wraps; an error whose text shows no secret is returned as
+// it is.
+func TestRedactError(t *testing.T) {
+	c := Config{Scheme: "redis", Password: "hunter2"}
+	cause := fmt.Errorf("%w: server said hunter2", context.DeadlineExceeded)
+	err := RedactError(cause, c)
+	if err.Error() != "context deadline exceeded: server said xxxxx" || !errors.Is(err, context.DeadlineExceeded) || errors.Unwrap(err) != cause {
+		t.Errorf("RedactError = %q (unwraps to %v)", err, errors.Unwrap(err))
+	}
+	plain := errors.New("connection refused")
+	if RedactError(plain, c) != plain || RedactError(nil, c) != nil {
+		t.Error("RedactError changed an error without a secret, or nil")
 	}
 }

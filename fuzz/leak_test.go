@@ -270,8 +270,8 @@ func leakSurfaces(u string) map[string]string {
 	return out
 }
 
-// leakSeeds are the reproductions of issue 11 and their neighbours, as
-// parts: scheme, username, password, mode, hosts, path, query.
+// leakSeeds are passwords holding raw delimiters ('@', '/', '?', '#'),
+// typed in the wrong place, and their neighbours, as parts: scheme, username, password, mode, hosts, path, query.
 var leakSeeds = []leakCase{
 	{"redis", "u", "S3cr@et/Pw9K", "cache:6379", "0", "", 0},
 	{"redis", "me@corp.com", "S3cretPw/9K", "cache:6379", "0", "", 4},

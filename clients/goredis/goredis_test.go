@@ -346,7 +346,7 @@ func TestIgnoredOptions(t *testing.T) {
 	if !slices.IsSorted(list) {
 		t.Errorf("IgnoredOptions is not sorted: %v", list)
 	}
-	// The examples, and the common django-redis ones.
+	// The common django-redis options.
 	for _, name := range []string{"client_class", "parser_class", "connection_pool_class", "connection_pool_class_kwargs",
 		"max_connections", "serializer", "compressor", "socket_timeout", "socket_connect_timeout"} {
 		if !slices.Contains(list, name) || !goredis.IsIgnored(name) {

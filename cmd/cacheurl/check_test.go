@@ -82,7 +82,7 @@ func TestCheckCommand(t *testing.T) {
 		}
 	}
 
-	// The silent sentinel of the issue: --timeout 500ms fails well under 1s.
+	// A silent sentinel: --timeout 500ms fails well under 1s.
 	start := time.Now()
 	_, errOut, status := checkCLI(t, nil, "check", "--timeout", "500ms", "redis+sentinel://:pw@"+silentSentinel+"/mymaster")
 	if took := time.Since(start); status != 3 || took > 900*time.Millisecond || !strings.Contains(errOut, "FAILED (timeout)") {

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Issue 11: a password holding a raw '/', '?' or '#' (docs/grammar.md,
+// A password holding a raw '/', '?' or '#' (docs/grammar.md,
 // "Userinfo"). For the redis and memcached families an '@' after the
 // authority means such a password: an invalid_userinfo error that says to
 // write %2F, %3F and %23, with everything from the first ':' after "://" to
