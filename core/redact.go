@@ -113,7 +113,9 @@ func replaceAlone(text, secret string) string {
 	return b.String()
 }
 
-func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
 
 // RedactError returns err with the text [RedactText] gives for err.Error()
 // and known, or err itself when that text shows no secret. The error
