@@ -1,6 +1,7 @@
 package gomemcache_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -16,7 +17,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	client, err := gomemcache.New(cfg) // resolves the hosts, does not connect
+	client, err := gomemcache.New(context.Background(), cfg) // resolves the hosts, does not connect
 	if err != nil {
 		panic(err)
 	}
@@ -36,7 +37,7 @@ func ExampleNew() {
 
 func ExampleNew_unixSocket() {
 	cfg, _ := core.Parse("memcached:///run/memcached/memcached.sock")
-	client, err := gomemcache.New(cfg)
+	client, err := gomemcache.New(context.Background(), cfg)
 	fmt.Println(client != nil, err)
 	// Output: true <nil>
 }
@@ -45,7 +46,7 @@ func ExampleNew_unresolvable() {
 	// memcache.New would return a client with no servers at all; New says
 	// which name does not resolve.
 	cfg, _ := core.Parse("memcached://no-such-host.invalid")
-	_, err := gomemcache.New(cfg)
+	_, err := gomemcache.New(context.Background(), cfg)
 	fmt.Println(errors.Is(err, gomemcache.ErrResolve))
 	// Output: true
 }
@@ -54,7 +55,7 @@ func ExampleNew_credentials() {
 	// gomemcache has no SASL: credentials are an error, with the password
 	// redacted.
 	cfg, _ := core.Parse("djangopylibmc://app:s3cret@cache:11211")
-	_, err := gomemcache.New(cfg)
+	_, err := gomemcache.New(context.Background(), cfg)
 	fmt.Println(errors.Is(err, gomemcache.ErrCredentials))
 	fmt.Println(err)
 	// Output:
@@ -129,7 +130,7 @@ func ExampleIgnoredOptions() {
 
 func ExampleError() {
 	cfg, _ := core.Parse("memcached://cache?max_idle_conns=0")
-	_, err := gomemcache.New(cfg)
+	_, err := gomemcache.New(context.Background(), cfg)
 	var e *gomemcache.Error
 	if errors.As(err, &e) {
 		fmt.Println(e.Kind)

@@ -20,7 +20,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	client, err := goredis.NewClient(cfg)
+	client, err := goredis.New(context.Background(), cfg)
 	if err != nil {
 		panic(err)
 	}
@@ -38,7 +38,7 @@ func Example() {
 }
 
 func ExampleOpen() {
-	client, err := goredis.Open("rediss://alice:s3cret@cache.internal:6380/2?ssl_cert_reqs=required&dial_timeout=3")
+	client, err := goredis.Open(context.Background(), "rediss://alice:s3cret@cache.internal:6380/2?ssl_cert_reqs=required&dial_timeout=3")
 	if err != nil {
 		panic(err)
 	}
@@ -171,7 +171,7 @@ func ExampleNewClient() {
 		if err != nil {
 			panic(err)
 		}
-		client, err := goredis.NewClient(cfg)
+		client, err := goredis.New(context.Background(), cfg)
 		if err != nil {
 			panic(err)
 		}
@@ -247,7 +247,7 @@ func ExampleError() {
 		if err != nil {
 			panic(err)
 		}
-		_, err = goredis.NewClient(cfg)
+		_, err = goredis.New(context.Background(), cfg)
 		var e *goredis.Error
 		if errors.As(err, &e) {
 			fmt.Printf("%v %q (invalid option: %v)\n", e.Kind, e.Options, errors.Is(err, goredis.ErrInvalidOption))

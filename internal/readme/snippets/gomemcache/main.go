@@ -23,7 +23,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	client, err := gomemcache.New(cfg)
+	client, err := gomemcache.New(context.Background(), cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err) // redacted: never shows the password
 	}
-	client, err := goredis.NewClient(cfg) // a redis.UniversalClient
+	client, err := goredis.New(context.Background(), cfg) // a redis.UniversalClient
 	if err != nil {
 		log.Fatal(err)
 	}
