@@ -33,7 +33,7 @@ func newMemcached(ctx context.Context, cfg core.Config, allowUnknown bool) (*mem
 	if allowUnknown {
 		opts = append(opts, gomemcache.AllowUnknownOptions())
 	}
-	ss, st, err := gomemcache.Selector(cfg, opts...)
+	ss, st, err := gomemcache.Selector(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}

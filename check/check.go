@@ -156,9 +156,9 @@ type Error struct {
 	// ([core.RedactText]) and every control character escaped
 	// ([Printable]); "" when there is nothing to add.
 	Detail string
-	// Err is the underlying error. It is not printed by Error (its text
-	// comes from a client library and is not redacted); use Msg and
-	// Detail.
+	// Err is the underlying error, its text redacted as Detail is
+	// ([core.RedactError]). Error does not print it: Msg and Detail say
+	// what it means.
 	Err error
 }
 
@@ -345,7 +345,7 @@ func report(err error, cfg core.Config) error {
 		e = &Error{Kind: ErrFailed, Msg: "the check failed", Detail: err.Error(), Err: err}
 	}
 	out := *e
-	out.Detail = core.RedactText(out.Detail, cfg)
+	out.Detail, out.Err = core.RedactText(out.Detail, cfg), core.RedactError(out.Err, cfg)
 	out.Msg, out.Target, out.Detail = Printable(out.Msg), Printable(out.Target), Printable(out.Detail)
 	return &out
 }

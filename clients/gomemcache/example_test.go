@@ -145,7 +145,7 @@ func ExampleError() {
 // clients of one's own on the same servers.
 func ExampleSelector() {
 	cfg, _ := core.Parse("memcached://127.0.0.1:11211,127.0.0.1:11212?socket_timeout=250ms")
-	ss, s, err := gomemcache.Selector(cfg)
+	ss, s, err := gomemcache.Selector(context.Background(), cfg)
 	if err != nil {
 		fmt.Println(err)
 		return

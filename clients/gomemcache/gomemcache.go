@@ -198,17 +198,15 @@ func AllowUnknownOptions() Option { return func(o *options) { o.allowUnknown = t
 // Client.Timeout, Client.MaxIdleConns and (for connect_timeout)
 // Client.DialContext set from the options. It does not connect: the first
 // call does (use Client.Ping to check the servers). gomemcache resolves the
-// names without a context, so ctx is only checked: New returns its error
-// when it is already done.
+// names without a context, so ctx is only checked: after the config's own
+// errors, New returns ctx's error when it is already done, before it
+// resolves anything.
 //
 // Errors are [*Error] values matching ErrInvalidConfig, ErrWrongBackend,
 // clients.ErrNoGoClient, ErrNoServers, ErrInvalidServer, ErrCredentials,
 // ErrUnknownOption, ErrInvalidOption, ErrTTLRange or ErrResolve.
 func New(ctx context.Context, cfg core.Config, opts ...Option) (*memcache.Client, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	ss, s, err := Selector(cfg, opts...)
+	ss, s, err := Selector(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -241,9 +239,12 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*memcache.Client,
 // clients of its own on the same servers (package cache builds one per
 // call in progress, to give each call its context's deadline). Its errors
 // are New's.
-func Selector(cfg core.Config, opts ...Option) (*memcache.ServerList, Settings, error) {
+func Selector(ctx context.Context, cfg core.Config, opts ...Option) (*memcache.ServerList, Settings, error) {
 	s, err := ParseSettings(cfg, opts...)
 	if err != nil {
+		return nil, Settings{}, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, Settings{}, err
 	}
 	ss := new(memcache.ServerList)

@@ -262,13 +262,14 @@ func UniversalOptions(cfg core.Config, opts ...Option) (*redis.UniversalOptions,
 // route_by_latency or route_randomly, redis.NewFailoverClusterClient (as
 // redis.NewUniversalClient does). Like go-redis, it does not connect: the
 // first command does (call Ping to check the connection), so ctx is only
-// checked: New returns its error when it is already done.
+// checked: after the config's own errors, New returns ctx's error when it
+// is already done.
 func New(ctx context.Context, cfg core.Config, opts ...Option) (redis.UniversalClient, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	p, err := build(cfg, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	switch p.topology {

@@ -51,7 +51,7 @@ func TestCheckCommand(t *testing.T) {
 			[]string{"FAILED (auth)", "rejected the credentials", "redis://:xxxxx@"}},
 		{"refused", nil, []string{"check", "--timeout", "2s", "redis://" + refused + "/0"}, 3, nil, []string{"FAILED (refused)", "connection refused"}},
 		{"bad URL", nil, []string{"check", "redsi://h"}, 1, nil, []string{`did you mean "redis"?`, "^^^^^"}},
-		{"no Go client", nil, []string{"check", "file:///tmp/x"}, 1, nil, []string{"FAILED (no_client)", "no Go client"}},
+		{"no Go client", nil, []string{"check", "file:///tmp/x"}, 1, nil, []string{"FAILED (no_go_client)", "no Go client serves"}},
 		{"unknown option", nil, []string{"check", fmt.Sprintf("redis://:%s@%s/0?pool_sise=3", pw, srv.Addr)}, 1, nil,
 			[]string{"FAILED (config)", `unknown option "pool_sise"`, "--allow-unknown"}},
 		{"unknown option allowed", nil, []string{"check", "--allow-unknown", fmt.Sprintf("redis://:%s@%s/0?pool_sise=3", pw, srv.Addr)}, 0, []string{"ok\n"}, nil},

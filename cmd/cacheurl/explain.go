@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/djangoref"
@@ -112,7 +113,7 @@ func explain(b *strings.Builder, raw, source string, show bool) int {
 		}
 		t.add("TTL", ttl)
 	default:
-		t.add("TTL", "not set (Django's default is 300 s)")
+		t.add("TTL", fmt.Sprintf("not set (Django's default is %d s)", core.DefaultTimeout/time.Second))
 	}
 	if c.KeyPrefix != "" {
 		t.add("key prefix", c.KeyPrefix)
