@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cacheurl/cacheurl/internal/golden"
 	"github.com/cacheurl/cacheurl/internal/testserver"
 	"github.com/cacheurl/cacheurl/internal/testserver/memcachedserver"
 	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
@@ -203,20 +203,7 @@ func TestCheckGolden(t *testing.T) {
 			b.WriteString("[stderr]\n" + addrs.normalize(errOut))
 			b.WriteString("[exit " + strconv.Itoa(status) + "]\n")
 			got := b.String()
-			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/cacheurl -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (go test ./cmd/cacheurl -update rewrites it):\n got:\n%s\nwant:\n%s", path, got, want)
-			}
+			golden.File(t, filepath.Join("testdata", tt.name+".golden"), got, updateCmd)
 		})
 	}
 }
