@@ -28,26 +28,26 @@
 //
 // Failures are [*Error] values whose Kind says what happened: the runtime
 // kinds of package clients, which package cache's operation errors have too
-// ([ErrRefused] is clients.ErrRefused, and so on: [ErrTimeout],
-// [ErrCanceled], [ErrResolve], [ErrAuth], [ErrDenied], [ErrTLS],
-// [ErrUnknownMaster], [ErrMismatch], [ErrLoading], [ErrClosed],
-// [ErrFailed]), clients.ErrNoGoClient ([ErrNoGoClient]), and the check's
-// own [ErrConfig] and [ErrRoundTrip]. The classification is the one package
-// cache uses (internal/classify); the check adds what its probes of the
-// server tell. The message says what to do about it, in memcached's terms
-// for memcached. A failure at a master or node other than the ones in the
-// URL (the master a Sentinel reported, a cluster node from the slot map)
-// names that address. No message contains a secret of the config: what a
-// server or client library said is redacted with [core.RedactText] (see
-// [Error]), and no string of a [Result] or an [*Error] holds a control
-// character: a server's words are escaped ([Printable]), so printing them is
-// safe.
+// (clients.ErrRefused, clients.ErrTimeout, clients.ErrCanceled,
+// clients.ErrResolve, clients.ErrAuth, clients.ErrDenied, clients.ErrTLS,
+// clients.ErrUnknownMaster, clients.ErrMismatch, clients.ErrLoading,
+// clients.ErrClosed, clients.ErrFailed), clients.ErrNoGoClient for a Django
+// backend with no Go client, and the check's own [ErrConfig] and
+// [ErrRoundTrip]. The classification is the one package cache uses
+// (internal/classify); the check adds what its probes of the server tell.
+// The message says what to do about it, in memcached's terms for
+// memcached. A failure at a master or node other than the ones in the URL
+// (the master a Sentinel reported, a cluster node from the slot map) names
+// that address. No message contains a secret of the config: what a server
+// or client library said is redacted with [core.RedactText] (see [Error]),
+// and no string of a [Result] or an [*Error] holds a control character: a
+// server's words are escaped ([Printable]), so printing them is safe.
 //
-// A rediss:// URL at a port that speaks plain text fails as [ErrTLS] at
-// once, not as [ErrTimeout] when the deadline passes: a plain redis waits
-// for the end of the command line a TLS ClientHello seems to start, so a
-// handshake that stalls is followed by a plain-text PING to the same port,
-// and a plain-text reply ends the check.
+// A rediss:// URL at a port that speaks plain text fails as
+// clients.ErrTLS at once, not as clients.ErrTimeout when the deadline
+// passes: a plain redis waits for the end of the command line a TLS
+// ClientHello seems to start, so a handshake that stalls is followed by a
+// plain-text PING to the same port, and a plain-text reply ends the check.
 package check
 
 import (
@@ -95,44 +95,11 @@ type Result struct {
 	Attempts int
 }
 
-// The kinds of a failed check, matched with errors.Is: the runtime kinds of
-// package clients (the same values, so errors.Is(err, clients.ErrRefused)
-// holds for a check's error and for an operation's error of package cache
-// alike) and the check's own.
+// The check's own kinds. A check's other failures have the runtime kinds
+// of package clients, the values package cache's operation errors have
+// (errors.Is(err, clients.ErrRefused) holds for both), and a Django backend
+// with no Go client is clients.ErrNoGoClient.
 var (
-	// ErrRefused: nothing listens at the address (or the unix socket does
-	// not exist, or may not be opened).
-	ErrRefused = clients.ErrRefused
-	// ErrTimeout: no answer before the deadline.
-	ErrTimeout = clients.ErrTimeout
-	// ErrCanceled: the caller cancelled the context.
-	ErrCanceled = clients.ErrCanceled
-	// ErrResolve: a host name does not resolve.
-	ErrResolve = clients.ErrResolve
-	// ErrAuth: the server rejected the credentials, or the user may not
-	// run the check's commands.
-	ErrAuth = clients.ErrAuth
-	// ErrDenied: the server refuses connections by policy: redis in
-	// protected mode (-DENIED).
-	ErrDenied = clients.ErrDenied
-	// ErrTLS: the TLS handshake failed, or the port does not speak TLS.
-	ErrTLS = clients.ErrTLS
-	// ErrUnknownMaster: the Sentinels answered but know no master of that
-	// name.
-	ErrUnknownMaster = clients.ErrUnknownMaster
-	// ErrMismatch: the server is not what the URL says: another protocol
-	// (a redis URL at a memcached port), not a cluster node, fewer
-	// databases than the db.
-	ErrMismatch = clients.ErrMismatch
-	// ErrLoading: the server is up but still loading its dataset.
-	ErrLoading = clients.ErrLoading
-	// ErrClosed: the server closed the connection without an answer.
-	ErrClosed = clients.ErrClosed
-	// ErrFailed: any other failure (an unexpected reply, a server error).
-	ErrFailed = clients.ErrFailed
-	// ErrNoGoClient: a Django backend with no Go client (file://, db://,
-	// uwsgicache://): there is nothing to connect to.
-	ErrNoGoClient = clients.ErrNoGoClient
 	// ErrConfig: the config cannot be used by the Go client (an unknown
 	// option, a hand-built config that Normalize rejects). Err is the
 	// client package's or core's error, whose kind matches too.
@@ -144,7 +111,8 @@ var (
 
 // Error is a failed check.
 type Error struct {
-	// Kind is one of the Err* kinds.
+	// Kind is a runtime kind of package clients, clients.ErrNoGoClient,
+	// ErrConfig or ErrRoundTrip.
 	Kind *core.Kind
 	// Target is where the check tried to connect ("127.0.0.1:6379 db 0",
 	// "master mymaster at 10.0.0.5:6379 (reported by the sentinels)").
@@ -216,8 +184,8 @@ func runOnce(ctx context.Context, cfg core.Config, o options) (Result, error) {
 	n, err := clientcfg.Normalize("", cfg) // the check's message has no package prefix
 	if err != nil {
 		kind := ErrConfig
-		if errors.Is(err, ErrNoGoClient) {
-			kind = ErrNoGoClient
+		if errors.Is(err, clients.ErrNoGoClient) {
+			kind = clients.ErrNoGoClient
 		}
 		return res, report(&Error{Kind: kind, Msg: err.Error(), Err: err}, cfg)
 	}
@@ -239,23 +207,28 @@ func runOnce(ctx context.Context, cfg core.Config, o options) (Result, error) {
 }
 
 // roundTrip stores a random key through the portable cache, reads it back
-// and deletes it, and returns the time it took: one code path for every
-// backend. ok is false when the value read back differs.
-func roundTrip(ctx context.Context, c *cache.Cache) (d time.Duration, ok bool, err error) {
+// and deletes it, and records the time it took in res: one code path for
+// every backend. A failure of the cache is fail's error; a value read back
+// that differs is an ErrRoundTrip error.
+func roundTrip(ctx context.Context, c *cache.Cache, res *Result, fail func(error) error) error {
 	key, val := randomKey()
 	start := time.Now()
 	if err := c.Set(ctx, key, []byte(val), cache.WithTTL(core.TTLSeconds(30))); err != nil {
-		return 0, false, err
+		return fail(err)
 	}
 	got, err := c.Get(ctx, key)
-	found := err == nil
 	if err != nil && !errors.Is(err, cache.ErrNotFound) {
-		return 0, false, err
+		return fail(err)
 	}
+	found := err == nil
 	if _, err := c.Delete(ctx, key); err != nil {
-		return 0, false, err
+		return fail(err)
 	}
-	return time.Since(start), found && string(got) == val, nil
+	res.RoundTrip = time.Since(start)
+	if !found || string(got) != val {
+		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "the value read back is not the one stored"}
+	}
+	return nil
 }
 
 // openCache wraps the check's client (nil for locmem and dummy) in the
@@ -303,16 +276,16 @@ func checkLocal(ctx context.Context, cfg core.Config, o options, res *Result) er
 	}
 	defer c.Close()
 	res.Connect = time.Since(start)
-	d, ok, err := roundTrip(ctx, c)
-	if err != nil {
-		return &Error{Kind: ErrFailed, Target: res.Target, Msg: "the check failed", Detail: err.Error(), Err: err}
-	}
-	res.RoundTrip = d
-	secs, isSeconds := cfg.TTL.Seconds()
-	if cfg.Backend == core.BackendDummy || isSeconds && secs == 0 {
+	err = roundTrip(ctx, c, res, func(err error) error {
+		return &Error{Kind: clients.ErrFailed, Target: res.Target, Msg: "the check failed", Detail: err.Error(), Err: err}
+	})
+	if secs, isSeconds := cfg.TTL.Seconds(); cfg.Backend == core.BackendDummy || isSeconds && secs == 0 {
 		res.Server = "no-op cache"
 		res.Note = "this cache stores nothing (dummy://, or timeout=0): every get misses, as in Django"
-		return nil
+		if errors.Is(err, ErrRoundTrip) {
+			err = nil
+		}
+		return err
 	}
 	ttl := "entries never expire"
 	switch {
@@ -323,10 +296,7 @@ func checkLocal(ctx context.Context, cfg core.Config, o options, res *Result) er
 		ttl = "TTL " + d.String()
 	}
 	res.Server = fmt.Sprintf("in-process LRU (%d entries, %s)", cfg.MaxEntriesOrDefault(), ttl)
-	if !ok {
-		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get did not return what set stored"}
-	}
-	return nil
+	return err
 }
 
 // configError wraps a client package's (or core's) error about the config.
@@ -342,7 +312,7 @@ func configError(err error) error {
 func report(err error, cfg core.Config) error {
 	var e *Error
 	if !errors.As(err, &e) {
-		e = &Error{Kind: ErrFailed, Msg: "the check failed", Detail: err.Error(), Err: err}
+		e = &Error{Kind: clients.ErrFailed, Msg: "the check failed", Detail: err.Error(), Err: err}
 	}
 	out := *e
 	out.Detail, out.Err = core.RedactText(out.Detail, cfg), core.RedactError(out.Err, cfg)

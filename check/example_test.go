@@ -41,7 +41,7 @@ func ExampleWait() {
 func ExampleRetryable() {
 	cfg, _ := core.Parse("redis://127.0.0.1:1/0")
 	_, err := check.Run(context.Background(), cfg)
-	fmt.Println(errors.Is(err, check.ErrRefused), errors.Is(err, clients.ErrRefused), check.Retryable(err))
+	fmt.Println(errors.Is(err, clients.ErrRefused), errors.Is(err, clients.ErrRefused), check.Retryable(err))
 	cfg, _ = core.Parse("redis://127.0.0.1:1/0?pool_sise=3")
 	_, err = check.Run(context.Background(), cfg)
 	fmt.Println(errors.Is(err, check.ErrConfig), check.Retryable(err))

@@ -1,17 +1,16 @@
 package check
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strings"
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/gomemcache"
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/classify"
@@ -30,11 +29,14 @@ func checkMemcached(ctx context.Context, cfg core.Config, o options, res *Result
 		res.Target = strings.Join(servers, ", ")
 	}
 	client, err := gomemcache.New(ctx, cfg, mopts...)
-	if err != nil {
-		var de *net.DNSError
-		if errors.As(err, &de) || errors.Is(err, gomemcache.ErrResolve) {
-			return &Error{Kind: ErrResolve, Target: res.Target, Msg: "cannot resolve a server name; check the host names (and DNS)", Err: err}
-		}
+	var de *net.DNSError
+	switch {
+	case err == nil:
+	case ctx.Err() != nil: // done before the names were resolved
+		return classifyMemcached(ctx, err, res.Target, cfg)
+	case errors.As(err, &de) || errors.Is(err, gomemcache.ErrResolve):
+		return &Error{Kind: clients.ErrResolve, Target: res.Target, Msg: "cannot resolve a server name; check the host names (and DNS)", Err: err}
+	default:
 		return configError(err)
 	}
 	c, err := openCache(ctx, cfg, client)
@@ -62,15 +64,7 @@ func checkMemcached(ctx context.Context, cfg core.Config, o options, res *Result
 	}
 	res.Connect = time.Since(start)
 	res.Server = "memcached " + strings.Join(dedupe(versions), ", ")
-	d, ok, err := roundTrip(ctx, c)
-	if err != nil {
-		return classifyMemcached(ctx, err, res.Target, cfg)
-	}
-	res.RoundTrip = d
-	if !ok {
-		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "get returned a different value than set stored"}
-	}
-	return nil
+	return roundTrip(ctx, c, res, func(err error) error { return classifyMemcached(ctx, err, res.Target, cfg) })
 }
 
 // replyError is a reply to the version command that is not VERSION.
@@ -80,19 +74,8 @@ func (e *replyError) Error() string { return fmt.Sprintf("unexpected reply to ve
 
 // memcachedVersion asks one server for its version with the text protocol.
 func memcachedVersion(ctx context.Context, network, addr string) (string, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, network, addr)
+	line, err := probe(ctx, network, addr, "version\r\n", 0)
 	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	conn.SetDeadline(deadline(ctx))
-	if _, err := io.WriteString(conn, "version\r\n"); err != nil {
-		return "", err
-	}
-	line, err := bufio.NewReader(io.LimitReader(conn, 4096)).ReadString('\n')
-	line = strings.TrimRight(line, "\r\n")
-	if err != nil && line == "" {
 		return "", err
 	}
 	v, ok := strings.CutPrefix(line, "VERSION ")
@@ -106,17 +89,17 @@ func memcachedVersion(ctx context.Context, network, addr string) (string, error)
 // in memcached's terms: the version command's replies the check reads
 // itself, then the classification package cache uses.
 func classifyMemcached(ctx context.Context, err error, target string, cfg core.Config) error {
-	e := &Error{Kind: ErrFailed, Target: target, Err: err}
+	e := &Error{Kind: clients.ErrFailed, Target: target, Err: err}
 	var re *replyError
 	switch {
 	case errors.As(err, &re) && strings.HasPrefix(re.line, "-DENIED"):
-		e.Kind, e.Detail = ErrDenied, strings.TrimPrefix(firstSentence(re.line), "-")
+		e.Kind, e.Detail = clients.ErrDenied, strings.TrimPrefix(firstSentence(re.line), "-")
 		e.Msg = "this is not memcached but a redis server, in protected mode; point the URL at memcached's port (11211 by default)"
 	case errors.As(err, &re) && (strings.HasPrefix(re.line, "-") || strings.HasPrefix(re.line, "+")):
-		e.Kind, e.Detail = ErrMismatch, strings.TrimPrefix(firstSentence(re.line), "-")
+		e.Kind, e.Detail = clients.ErrMismatch, strings.TrimPrefix(firstSentence(re.line), "-")
 		e.Msg = "the server answered in the redis protocol: this is redis, not memcached; use redis:// for it, or memcached's port (11211 by default)"
 	case errors.As(err, &re):
-		e.Kind, e.Detail = ErrMismatch, firstSentence(re.line)
+		e.Kind, e.Detail = clients.ErrMismatch, firstSentence(re.line)
 		e.Msg = "the server does not answer the memcached version command; is this memcached's port (11211 by default)?"
 	default:
 		r := classify.Memcached(ctx, err, classify.For(cfg))

@@ -26,8 +26,8 @@ func TestSilentSentinel(t *testing.T) {
 		start := time.Now()
 		_, err := run(t, fmt.Sprintf("redis+sentinel://:%s@%s/mymaster", secret, silent), timeout)
 		took := time.Since(start)
-		if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "from the sentinels") {
-			t.Errorf("silent sentinel: %v, want ErrTimeout about the sentinels", err)
+		if !errors.Is(err, clients.ErrTimeout) || !strings.Contains(err.Error(), "from the sentinels") {
+			t.Errorf("silent sentinel: %v, want clients.ErrTimeout about the sentinels", err)
 		}
 		if took > timeout+400*time.Millisecond {
 			t.Errorf("timeout %v: took %v", timeout, took)
@@ -38,8 +38,8 @@ func TestSilentSentinel(t *testing.T) {
 	for _, u := range []string{"redis+cluster://" + silent, "memcached://" + silent, "rediss://" + silent + "/0?ssl_cert_reqs=none"} {
 		start := time.Now()
 		_, err := run(t, u, 300*time.Millisecond)
-		if !errors.Is(err, ErrTimeout) || time.Since(start) > 700*time.Millisecond {
-			t.Errorf("%s: %v after %v, want ErrTimeout within the deadline", u, err, time.Since(start))
+		if !errors.Is(err, clients.ErrTimeout) || time.Since(start) > 700*time.Millisecond {
+			t.Errorf("%s: %v after %v, want clients.ErrTimeout within the deadline", u, err, time.Since(start))
 		}
 	}
 }
@@ -63,27 +63,27 @@ func TestMessages(t *testing.T) {
 		want []string // substrings of the message
 		not  []string
 	}{
-		{"protected mode", "redis://" + denied + "/0", ErrDenied,
+		{"protected mode", "redis://" + denied + "/0", clients.ErrDenied,
 			[]string{"protected mode", "set a password", "DENIED Redis is running in protected mode"}, []string{"rediss://"}},
-		{"unknown master", "redis+sentinel://" + sentinel.Addr + "/nosuch", ErrUnknownMaster,
+		{"unknown master", "redis+sentinel://" + sentinel.Addr + "/nosuch", clients.ErrUnknownMaster,
 			[]string{`know no master named "nosuch"`, "SENTINEL MASTERS"}, []string{"unreachable", "redis: nil"}},
-		{"down master", "redis+sentinel://" + fakeSentinel + "/mymaster", ErrRefused,
+		{"down master", "redis+sentinel://" + fakeSentinel + "/mymaster", clients.ErrRefused,
 			[]string{"master mymaster at " + downMaster, "connection refused"}, []string{fakeSentinel}},
-		{"db out of range", "redis://" + rs.Addr + "/10", ErrMismatch,
+		{"db out of range", "redis://" + rs.Addr + "/10", clients.ErrMismatch,
 			[]string{"fewer databases than db 10", "databases", "ERR DB index is out of range"}, nil},
-		{"not a cluster", "redis+cluster://" + rs.Addr, ErrMismatch,
+		{"not a cluster", "redis+cluster://" + rs.Addr, clients.ErrMismatch,
 			[]string{"not a Redis Cluster node", "redis://"}, nil},
-		{"redis URL at memcached", "redis://" + mc.Addr + "/0", ErrMismatch,
+		{"redis URL at memcached", "redis://" + mc.Addr + "/0", clients.ErrMismatch,
 			[]string{"does not speak the redis protocol", "it is memcached 1.", "use memcached://"}, nil},
-		{"server hangs up", "redis://" + hangUp + "/0", ErrClosed,
+		{"server hangs up", "redis://" + hangUp + "/0", clients.ErrClosed,
 			[]string{"closed the connection", "rediss://"}, nil},
-		{"memcached URL at redis", "memcached://" + rs.Addr, ErrMismatch,
+		{"memcached URL at redis", "memcached://" + rs.Addr, clients.ErrMismatch,
 			[]string{"this is redis, not memcached", "11211"}, nil},
-		{"memcached URL at a redis in protected mode", "memcached://" + denied, ErrDenied,
+		{"memcached URL at a redis in protected mode", "memcached://" + denied, clients.ErrDenied,
 			[]string{"not memcached", "protected mode"}, []string{"rediss"}},
-		{"memcached refused", "memcached://" + refused, ErrRefused,
+		{"memcached refused", "memcached://" + refused, clients.ErrRefused,
 			[]string{"is memcached running", "11211"}, []string{"rediss", "redis "}},
-		{"memcached hangs up", "memcached://" + hangUp, ErrClosed,
+		{"memcached hangs up", "memcached://" + hangUp, clients.ErrClosed,
 			[]string{"closed the connection", "memcached's port", "TLS"}, []string{"rediss"}},
 		{"unknown option", "redis://" + rs.Addr + "/0?pool_sise=3", ErrConfig,
 			[]string{"pool_sise"}, nil},
@@ -218,8 +218,8 @@ func TestServerWordsRedactedEveryLength(t *testing.T) {
 	for _, pw := range []string{"q", "zq", "zqx", "zqx7", "Sekr1t-pw"} {
 		_, err := run(t, "redis://:"+pw+"@"+echo+"/0", time.Second)
 		var e *Error
-		if !errors.As(err, &e) || e.Kind != ErrAuth {
-			t.Fatalf("password %q: %v, want ErrAuth", pw, err)
+		if !errors.As(err, &e) || e.Kind != clients.ErrAuth {
+			t.Fatalf("password %q: %v, want clients.ErrAuth", pw, err)
 		}
 		if strings.Contains(e.Detail, pw) || strings.Contains(e.Target, pw) || (len(pw) >= 3 && strings.Contains(e.Msg, pw)) {
 			t.Errorf("password %q shows in %q", pw, err)
@@ -287,7 +287,7 @@ func TestWait(t *testing.T) {
 	if err != nil || res.Attempts != 3 || res.Server != "redis 7.0.0" {
 		t.Fatalf("Wait: %+v, %v; want success at attempt 3", res, err)
 	}
-	if len(attempts) != 2 || attempts[0].Delay != MinBackoff || attempts[1].Delay != 2*MinBackoff || !errors.Is(attempts[0].Err, ErrLoading) {
+	if len(attempts) != 2 || attempts[0].Delay != MinBackoff || attempts[1].Delay != 2*MinBackoff || !errors.Is(attempts[0].Err, clients.ErrLoading) {
 		t.Errorf("retries: %+v", attempts)
 	}
 
@@ -297,7 +297,7 @@ func TestWait(t *testing.T) {
 	defer cancel2()
 	start := time.Now()
 	res, err = Wait(ctx2, cfg, 200*time.Millisecond)
-	if !errors.Is(err, ErrRefused) || res.Attempts < 3 || time.Since(start) > 1300*time.Millisecond {
+	if !errors.Is(err, clients.ErrRefused) || res.Attempts < 3 || time.Since(start) > 1300*time.Millisecond {
 		t.Errorf("Wait on a refused port: %+v, %v after %v", res, err, time.Since(start))
 	}
 

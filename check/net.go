@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -71,7 +72,7 @@ func handshake(ctx context.Context, tc *tls.Conn, network, addr string) error {
 			return
 		case <-t.C:
 		}
-		if line, err := probe(hctx, network, addr, "PING\r\n"); err == nil && plainText(line) {
+		if line, err := probe(hctx, network, addr, "PING\r\n", time.Second); err == nil && plainText(line) {
 			reply = line
 			cancel()
 		}
@@ -88,15 +89,7 @@ func handshake(ctx context.Context, tc *tls.Conn, network, addr string) error {
 // plainText reports whether a probe's reply is a line of printable ASCII:
 // a text protocol's answer, where a TLS port sends binary records.
 func plainText(line string) bool {
-	if line == "" {
-		return false
-	}
-	for i := 0; i < len(line); i++ {
-		if line[i] < ' ' || line[i] > '~' {
-			return false
-		}
-	}
-	return true
+	return line != "" && strings.IndexFunc(line, func(r rune) bool { return r < ' ' || r > '~' }) < 0
 }
 
 // plainPortError is a TLS handshake given up because the port answered a
@@ -115,11 +108,14 @@ func deadline(ctx context.Context) time.Time {
 }
 
 // probe connects to addr, writes req and returns the first line of the
-// answer, within the context's deadline and at most a second; it gives up
-// when the context is cancelled.
-func probe(ctx context.Context, network, addr, req string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
+// answer, within the context's deadline and, when limit > 0, within limit;
+// it gives up when the context is cancelled.
+func probe(ctx context.Context, network, addr, req string, limit time.Duration) (string, error) {
+	if limit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, limit)
+		defer cancel()
+	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, network, addr)
 	if err != nil {
@@ -154,7 +150,7 @@ func tlsProbe(err error) (kind *core.Kind, msg, detail string, ok bool) {
 	if strings.HasPrefix(plain.reply, "+") || strings.HasPrefix(plain.reply, "-") {
 		m = "the port does not speak TLS: it is a plain redis port"
 	}
-	return ErrTLS, m + "; use redis:// for it, or the server's TLS port (tls-port in redis.conf)", firstSentence(strings.TrimPrefix(plain.reply, "-")), true
+	return clients.ErrTLS, m + "; use redis:// for it, or the server's TLS port (tls-port in redis.conf)", firstSentence(strings.TrimPrefix(plain.reply, "-")), true
 }
 
 // firstSentence shortens a long server reply (redis's DENIED is a

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/goredis"
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/classify"
@@ -49,15 +50,7 @@ func checkRedis(ctx context.Context, cfg core.Config, o options, res *Result) er
 	if info, err := client.Info(ctx, "server").Result(); err == nil {
 		res.Server = redisVersion(info)
 	}
-	d, ok, err := roundTrip(ctx, c)
-	if err != nil {
-		return classifyRedis(ctx, err, res.Target, cfg)
-	}
-	res.RoundTrip = d
-	if !ok {
-		return &Error{Kind: ErrRoundTrip, Target: res.Target, Msg: "GET returned a different value than SET stored"}
-	}
-	return nil
+	return roundTrip(ctx, c, res, func(err error) error { return classifyRedis(ctx, err, res.Target, cfg) })
 }
 
 // boundRedis makes the check's deadline bound every step of the client: the
@@ -120,7 +113,7 @@ func redisVersion(info string) string {
 // protocol is probed (is it redis in protected mode, memcached, a TLS
 // port?).
 func classifyRedis(ctx context.Context, err error, target string, cfg core.Config) error {
-	e := &Error{Kind: ErrFailed, Target: target, Err: err}
+	e := &Error{Kind: clients.ErrFailed, Target: target, Err: err}
 	if addr := failedAddr(err); addr != "" && !slices.Contains(cfg.Hosts, addr) {
 		switch cfg.Topology {
 		case core.Sentinel:
@@ -136,12 +129,12 @@ func classifyRedis(ctx context.Context, err error, target string, cfg core.Confi
 	r := classify.Redis(ctx, err, classify.For(cfg))
 	e.Kind, e.Msg, e.Detail = r.Kind, r.Msg, r.Detail
 	switch {
-	case r.Kind == ErrTimeout && cfg.Topology == core.Sentinel && !strings.HasPrefix(e.Target, "master "):
+	case r.Kind == clients.ErrTimeout && cfg.Topology == core.Sentinel && !strings.HasPrefix(e.Target, "master "):
 		e.Msg = classify.SentinelTimeout
-	case r.Kind == ErrClosed:
+	case r.Kind == clients.ErrClosed:
 		// The server hung up: ask it what it says to a new connection.
 		e.Kind, e.Msg, e.Detail = diagnoseClosed(ctx, cfg, err, r.Msg)
-	case r.Kind == ErrMismatch && strings.HasPrefix(r.Msg, classify.NotRedis):
+	case r.Kind == clients.ErrMismatch && strings.HasPrefix(r.Msg, classify.NotRedis):
 		if v := memcachedAt(ctx, redisAddr(cfg, err)); v != "" {
 			e.Msg = fmt.Sprintf("%s: it is memcached %s; use memcached://", classify.NotRedis, v)
 		}
@@ -180,29 +173,29 @@ func redisAddr(cfg core.Config, err error) [2]string {
 func diagnoseClosed(ctx context.Context, cfg core.Config, err error, closedMsg string) (*core.Kind, string, string) {
 	closed := "the server closed the connection"
 	if cfg.TLS {
-		return ErrClosed, closed + "; is this a TLS port? (a plain port closes a TLS handshake like this)", ""
+		return clients.ErrClosed, closed + "; is this a TLS port? (a plain port closes a TLS handshake like this)", ""
 	}
 	addr := redisAddr(cfg, err)
-	line, perr := probe(ctx, addr[0], addr[1], "PING\r\n")
+	line, perr := probe(ctx, addr[0], addr[1], "PING\r\n", time.Second)
 	switch {
 	case perr == nil && strings.HasPrefix(line, "-DENIED"):
-		return ErrDenied, classify.DeniedMsg, strings.TrimPrefix(firstSentence(line), "-")
+		return clients.ErrDenied, classify.DeniedMsg, strings.TrimPrefix(firstSentence(line), "-")
 	case perr == nil && line == "ERROR":
 		v := memcachedAt(ctx, addr)
 		if v == "" {
-			return ErrMismatch, classify.NotRedis + " (it answers PING with ERROR, as memcached does); check the port", ""
+			return clients.ErrMismatch, classify.NotRedis + " (it answers PING with ERROR, as memcached does); check the port", ""
 		}
-		return ErrMismatch, fmt.Sprintf("%s: it is memcached %s; use memcached://", classify.NotRedis, v), ""
+		return clients.ErrMismatch, fmt.Sprintf("%s: it is memcached %s; use memcached://", classify.NotRedis, v), ""
 	case perr == nil && strings.HasPrefix(line, "-"):
-		return ErrFailed, closed, strings.TrimPrefix(firstSentence(line), "-")
+		return clients.ErrFailed, closed, strings.TrimPrefix(firstSentence(line), "-")
 	}
-	return ErrClosed, closedMsg, ""
+	return clients.ErrClosed, closedMsg, ""
 }
 
 // memcachedAt asks addr for its memcached version; "" when it is not
 // memcached (or does not answer).
 func memcachedAt(ctx context.Context, addr [2]string) string {
-	line, err := probe(ctx, addr[0], addr[1], "version\r\n")
+	line, err := probe(ctx, addr[0], addr[1], "version\r\n", time.Second)
 	if v, ok := strings.CutPrefix(line, "VERSION "); err == nil && ok {
 		return v
 	}

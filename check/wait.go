@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -34,7 +35,7 @@ func OnRetry(f func(Attempt)) Option { return func(o *options) { o.onRetry = f }
 // a bad URL, a TLS or protocol mismatch are not retried: they need a
 // change.
 func Retryable(err error) bool {
-	for _, k := range []*core.Kind{ErrRefused, ErrTimeout, ErrResolve, ErrClosed, ErrFailed, ErrLoading} {
+	for _, k := range []*core.Kind{clients.ErrRefused, clients.ErrTimeout, clients.ErrResolve, clients.ErrClosed, clients.ErrFailed, clients.ErrLoading} {
 		if errors.Is(err, k) {
 			return true
 		}

@@ -118,23 +118,13 @@ func findConfigLeak(lc leakCase, surfacesOf func(leakCase) map[string]string) st
 	if len(needles) == 0 {
 		return ""
 	}
-	surfaces := surfacesOf(lc)
-	var baseline map[string]string
-	for _, n := range needles {
-		for name, text := range surfaces {
-			if !containsFold(text, n) {
-				continue
-			}
-			if baseline == nil {
-				rot := lc
-				rot.password = rotate(lc.password)
-				baseline = surfacesOf(rot)
-			}
-			if containsFold(baseline[name], n) {
-				continue // fixed text, not the secret
-			}
-			return fmt.Sprintf("%s shows the password %q (%q):\n%s", name, lc.password, n, text)
-		}
+	rotated := func() map[string]string {
+		rot := lc
+		rot.password = rotate(lc.password)
+		return surfacesOf(rot)
+	}
+	if name, n, text := firstLeak(needles, surfacesOf(lc), rotated); name != "" {
+		return fmt.Sprintf("%s shows the password %q (%q):\n%s", name, lc.password, n, text)
 	}
 	return ""
 }

@@ -385,25 +385,38 @@ func checkLeak(t *testing.T, lc leakCase) {
 			return
 		}
 	}
-	surfaces := leakSurfaces(u)
-	var baseline map[string]string
+	rotated := func() map[string]string {
+		rot := lc
+		rot.password = rotate(lc.password)
+		ru, _, _ := rot.build()
+		return leakSurfaces(ru)
+	}
+	if name, n, text := firstLeak(needles, leakSurfaces(u), rotated); name != "" {
+		t.Fatalf("%s of %q shows the password %q (%q):\n%s", name, u, lc.password, n, text)
+	}
+}
+
+// firstLeak returns the first of surfaces (by name) that shows one of
+// needles, and the needle and the text, or "" when none does. A needle
+// that the same surface of baseline() shows too (the surfaces of the same
+// input with the password rotated, computed at most once) is fixed text,
+// not the secret.
+func firstLeak(needles []string, surfaces map[string]string, baseline func() map[string]string) (name, needle, text string) {
+	var base map[string]string
 	for _, n := range needles {
 		for name, text := range surfaces {
 			if !containsFold(text, n) {
 				continue
 			}
-			if baseline == nil {
-				rot := lc
-				rot.password = rotate(lc.password)
-				ru, _, _ := rot.build()
-				baseline = leakSurfaces(ru)
+			if base == nil {
+				base = baseline()
 			}
-			if containsFold(baseline[name], n) {
-				continue // fixed text, not the secret
+			if !containsFold(base[name], n) {
+				return name, n, text
 			}
-			t.Fatalf("%s of %q shows the password %q (%q):\n%s", name, u, lc.password, n, text)
 		}
 	}
+	return "", "", ""
 }
 
 // TestLeakSeeds runs the seeds' checks as a plain test, and checks that

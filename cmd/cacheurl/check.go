@@ -124,7 +124,7 @@ func checkStatus(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, check.ErrConfig) || errors.Is(err, check.ErrNoGoClient):
+	case errors.Is(err, check.ErrConfig) || errors.Is(err, clients.ErrNoGoClient):
 		return exitFail
 	}
 	return exitUnreachable
