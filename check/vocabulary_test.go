@@ -7,38 +7,14 @@ import (
 	"testing"
 
 	"github.com/cacheurl/cacheurl/cache"
-	"github.com/cacheurl/cacheurl/cache/django"
 	"github.com/cacheurl/cacheurl/check"
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/clients/gomemcache"
 	"github.com/cacheurl/cacheurl/clients/goredis"
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/entrypoints"
 	"github.com/cacheurl/cacheurl/internal/testserver"
 )
-
-// entryPoints open a URL through every package that takes a config.
-func entryPoints(ctx context.Context, u string) map[string]error {
-	out := map[string]error{}
-	c, err := cache.Open(ctx, u)
-	if err == nil {
-		c.Close()
-	}
-	out["cache.Open"] = err
-	rc, err := goredis.Open(ctx, u)
-	if err == nil {
-		rc.Close()
-	}
-	out["goredis.Open"] = err
-	_, err = gomemcache.Open(ctx, u)
-	out["gomemcache.Open"] = err
-	cfg, err := core.Parse(u)
-	if err != nil {
-		panic(err)
-	}
-	_, out["check.Run"] = check.Run(ctx, cfg)
-	_, out["django.New"] = django.New(cfg)
-	return out
-}
 
 // TestOneNoGoClientKind: a Django backend with no Go client is one kind,
 // clients.ErrNoGoClient, with one message, from every package that takes
@@ -49,7 +25,11 @@ func TestOneNoGoClientKind(t *testing.T) {
 		"db://cache_table":  "db:// is Django's DatabaseCache, which no Go client serves",
 		"uwsgicache://":     "uwsgicache:// is Django's UWSGICache, which no Go client serves",
 	} {
-		for name, err := range entryPoints(context.Background(), u) {
+		cfg, err := core.Parse(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, err := range entrypoints.Errors(context.Background(), cfg) {
 			if !errors.Is(err, clients.ErrNoGoClient) || !strings.Contains(err.Error(), want) {
 				t.Errorf("%s(%s) = %v, want clients.ErrNoGoClient: %q", name, u, err, want)
 			}

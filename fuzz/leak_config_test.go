@@ -7,13 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cacheurl/cacheurl/cache"
-	"github.com/cacheurl/cacheurl/cache/django"
 	"github.com/cacheurl/cacheurl/check"
 	"github.com/cacheurl/cacheurl/clients"
-	"github.com/cacheurl/cacheurl/clients/gomemcache"
-	"github.com/cacheurl/cacheurl/clients/goredis"
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/entrypoints"
 )
 
 // handMade are the configs a program may build by hand from the parts of
@@ -38,11 +35,12 @@ func handMade(lc leakCase) []core.Config {
 	}
 }
 
-// configSurfaces are the errors of every entry point that takes a Config,
-// for each config of handMade(lc): cache.New, the go-redis option builders
-// and client, the gomemcache client, a check and the Django codec. The
-// context is done before they start, so none of them connects or resolves
-// a name: what they return is the config's error, or the context's.
+// configSurfaces are the errors of every entry point that takes a Config
+// (internal/entrypoints: cache.New, the go-redis option builders and
+// client, the gomemcache client, a check and the Django codec), and a
+// check's result, for each config of handMade(lc). The context is done
+// before they start, so none of them connects or resolves a name: what
+// they return is the config's error, or the context's.
 func configSurfaces(lc leakCase) map[string]string {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -64,30 +62,11 @@ func configSurfaces(lc leakCase) map[string]string {
 		out[fmt.Sprintf("%s of config %d", name, i)] = text
 	}
 	for i, cfg := range handMade(lc) {
-		c, err := cache.New(ctx, cfg)
-		if err == nil {
-			c.Close()
+		for name, err := range entrypoints.Errors(ctx, cfg) {
+			add(name, i, err)
 		}
-		add("cache.New", i, err)
-		_, err = goredis.Options(cfg)
-		add("goredis.Options", i, err)
-		_, err = goredis.FailoverOptions(cfg)
-		add("goredis.FailoverOptions", i, err)
-		_, err = goredis.ClusterOptions(cfg)
-		add("goredis.ClusterOptions", i, err)
-		_, err = goredis.UniversalOptions(cfg)
-		add("goredis.UniversalOptions", i, err)
-		_, err = goredis.New(ctx, cfg)
-		add("goredis.New", i, err)
-		_, err = gomemcache.New(ctx, cfg)
-		add("gomemcache.New", i, err)
-		_, err = gomemcache.ParseSettings(cfg)
-		add("gomemcache.ParseSettings", i, err)
-		res, err := check.Run(ctx, cfg)
-		add("check.Run", i, err)
+		res, _ := check.Run(ctx, cfg)
 		out[fmt.Sprintf("check.Run result of config %d", i)] = fmt.Sprintf("%+v", res)
-		_, err = django.New(cfg)
-		add("django.New", i, err)
 	}
 	return out
 }
