@@ -231,7 +231,7 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 	if cfg.KeyFunction != "" && o.keyFunc == nil {
 		return nil, fmt.Errorf("%w: the URL names key_function %q", ErrKeyFunction, truncate(cfg.KeyFunction))
 	}
-	sh := &shared{prefix: cfg.KeyPrefix, keyFunc: o.keyFunc, ttl: cfg.TTL, url: cfg.Redacted(), cfg: cfg,
+	sh := &shared{prefix: cfg.KeyPrefix, keyFunc: o.keyFunc, ttl: cfg.TTL.OrDefault(), url: cfg.Redacted(), cfg: cfg,
 		srv: classify.For(cfg)}
 	version := cfg.VersionOrDefault()
 	if o.client != nil && cfg.Backend != core.BackendRedis && cfg.Backend != core.BackendMemcached {
@@ -396,15 +396,11 @@ func (c *Cache) expiry(opts []SetOption) expiry {
 			t = o.ttl
 		}
 	}
-	switch {
-	case t.Never():
+	if t.Never() {
 		return expiry{never: true}
-	case !t.IsSet():
-		return expiry{secs: int64(core.DefaultTimeout / time.Second)}
-	default:
-		s, _ := t.Seconds()
-		return expiry{secs: s}
 	}
+	s, _ := t.Seconds() // c.ttl is set: the URL's timeout, or Django's default
+	return expiry{secs: s}
 }
 
 // Get returns the value of key, or an error matching [ErrNotFound].

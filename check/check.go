@@ -288,11 +288,7 @@ func checkLocal(ctx context.Context, cfg core.Config, o options, res *Result) er
 		return err
 	}
 	ttl := "entries never expire"
-	switch {
-	case !cfg.TTL.IsSet():
-		ttl = "TTL " + core.DefaultTimeout.String()
-	case !cfg.TTL.Never():
-		d, _ := cfg.TTL.Duration()
+	if d, ok := cfg.TTL.OrDefault().Duration(); ok {
 		ttl = "TTL " + d.String()
 	}
 	res.Server = fmt.Sprintf("in-process LRU (%d entries, %s)", cfg.MaxEntriesOrDefault(), ttl)

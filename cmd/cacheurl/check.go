@@ -88,7 +88,7 @@ func runCheck(e *env, args []string) int {
 	if *wait > 0 {
 		if !*asJSON {
 			opts = append(opts, check.OnRetry(func(a check.Attempt) {
-				fmt.Fprintf(e.stderr, "cacheurl check: attempt %d failed (%s), retrying in %v: %s\n", a.N, kindCode(a.Err), a.Delay, cliMessage(a.Err, cfg))
+				fmt.Fprintf(e.stderr, "cacheurl check: attempt %d failed (%s), retrying in %v: %s\n", a.N, errorKind(a.Err), a.Delay, cliMessage(a.Err, cfg))
 			}))
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), *wait)
@@ -105,7 +105,7 @@ func runCheck(e *env, args []string) int {
 		return writeCheckJSON(e, out)
 	}
 	if out.err != nil {
-		fmt.Fprintf(e.stderr, "cacheurl check: %s: FAILED (%s)\n    %s\n", out.target, kindCode(out.err), cliMessage(out.err, cfg))
+		fmt.Fprintf(e.stderr, "cacheurl check: %s: FAILED (%s)\n    %s\n", out.target, errorKind(out.err), cliMessage(out.err, cfg))
 		if out.res.Attempts > 1 {
 			fmt.Fprintf(e.stderr, "    gave up after %d attempts in %v\n", out.res.Attempts, out.elapsed.Round(time.Millisecond))
 		}
@@ -130,19 +130,10 @@ func checkStatus(err error) int {
 	return exitUnreachable
 }
 
-// kindCode is the machine-readable kind of a failure: a core error kind for
-// an invalid URL, a check kind otherwise.
-func kindCode(err error) string {
-	var ck *check.Error
-	if errors.As(err, &ck) {
-		return ck.Kind.Code()
-	}
-	return errorKind(err)
-}
-
-// cliMessage is a check failure in the CLI's words: the way out of an
-// unknown option is the --allow-unknown flag, not the Go API's option; a
-// control character from a server or a URL is written as an escape.
+// cliMessage is a failure about cfg in the CLI's words: the way out of an
+// unknown option is the --allow-unknown flag, not the Go API's option;
+// cfg's secrets are redacted (core.RedactText) and a control character from
+// a server or a URL is written as an escape.
 func cliMessage(err error, cfg core.Config) string {
 	var ce *clients.Error
 	switch {
@@ -153,7 +144,7 @@ func cliMessage(err error, cfg core.Config) string {
 		}
 		return unknownOptions(ce.Options, client)
 	}
-	return check.Printable(err.Error())
+	return check.Printable(core.RedactText(err.Error(), cfg))
 }
 
 func unknownOptions(names []string, client string) string {
@@ -220,7 +211,7 @@ func writeCheckJSON(e *env, o checkOutcome) int {
 		LatencyMS: ms(o.res.Connect+o.res.RoundTrip, ok), ConnectMS: ms(o.res.Connect, ok), RoundTripMS: ms(o.res.RoundTrip, ok),
 		Attempts: o.res.Attempts, ElapsedMS: ms(o.elapsed, true)}
 	if !ok {
-		j.Kind = check.Printable(kindCode(o.err))
+		j.Kind = check.Printable(errorKind(o.err))
 		var ce *core.Error
 		if errors.As(o.err, &ce) {
 			j.Message = check.Printable(ce.Msg)
