@@ -123,6 +123,32 @@ func ExampleExpiration() {
 	// "timeout=3000000": 1770225600 <nil>
 }
 
+func ExampleExpirationSeconds() {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // Unix 1767225600
+	for _, secs := range []int64{-5, 0, 60, 3000000} {
+		exp, err := gomemcache.ExpirationSeconds(secs, now)
+		fmt.Println(secs, exp, err)
+	}
+	// Output:
+	// -5 -1 <nil>
+	// 0 -1 <nil>
+	// 60 60 <nil>
+	// 3000000 1770225600 <nil>
+}
+
+func ExampleOpen() {
+	client, err := gomemcache.Open(context.Background(), "pymemcache://127.0.0.1:11211?socket_timeout=0.25")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(client.Timeout)
+	_, err = gomemcache.Open(context.Background(), "rediss://cache/0")
+	fmt.Println(err)
+	// Output:
+	// 250ms
+	// gomemcache: rediss:// is a redis cache, not memcached: use clients/goredis, or package cache (in "rediss://cache/0")
+}
+
 func ExampleIgnoredOptions() {
 	fmt.Println(gomemcache.IgnoredOptions())
 	// Output: [allow_unicode_keys binary ignore_exc max_pool_size no_delay tcp_nodelay use_pooling]

@@ -161,7 +161,7 @@ func ExampleUniversalOptions() {
 	// [n1:6379 n2:6379] master="" cluster=true db=0
 }
 
-func ExampleNewClient() {
+func ExampleNew() {
 	for _, url := range []string{
 		"redis://cache:6379/0",
 		"redis+sentinel://s1/mymaster",
@@ -182,6 +182,20 @@ func ExampleNewClient() {
 	// redis://cache:6379/0           *redis.Client
 	// redis+sentinel://s1/mymaster   *redis.Client
 	// redis+cluster://n1,n2,n3       *redis.ClusterClient
+}
+
+// New checks the config before the context: a config error first, then a
+// context that is already done.
+func ExampleNew_context() {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := goredis.New(done, core.Config{Scheme: "redis", Hosts: []string{"cache:99999"}})
+	fmt.Println(errors.Is(err, goredis.ErrInvalidConfig), errors.Is(err, core.ErrInvalidPort))
+	_, err = goredis.New(done, core.Config{Scheme: "redis", Hosts: []string{"cache"}})
+	fmt.Println(err)
+	// Output:
+	// true true
+	// context canceled
 }
 
 func ExampleDescribe() {
