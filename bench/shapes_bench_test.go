@@ -8,7 +8,7 @@ import (
 	"github.com/cacheurl/cacheurl/core"
 )
 
-// Pathological shapes (issue 11): no input shape may cost much more per
+// Pathological shapes: no input shape may cost much more per
 // byte than a valid URL of the same size, errors included. Each input is
 // close to the 8,192-byte limit; the valid 1,000-host cluster URL is the
 // yardstick.

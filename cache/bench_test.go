@@ -12,6 +12,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/testserver/memcachedserver"
 	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
 )
@@ -112,7 +113,7 @@ func BenchmarkLocmem(b *testing.B) {
 					_ = clone(e.v)
 				},
 				set: func(i int) {
-					c.Add(made[i%benchKeys], floorEntry{clone(benchValue), time.Since(floorEpoch) + DefaultTTL})
+					c.Add(made[i%benchKeys], floorEntry{clone(benchValue), time.Since(floorEpoch) + core.DefaultTimeout})
 				},
 			}
 		}},
@@ -188,7 +189,7 @@ func BenchmarkRedis(b *testing.B) {
 	})
 	b.Run("op=Set/impl=go-redis", func(b *testing.B) {
 		serial(b, func(int) {
-			if err := rc.Set(ctx, made, benchValue, DefaultTTL).Err(); err != nil {
+			if err := rc.Set(ctx, made, benchValue, core.DefaultTimeout).Err(); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -234,7 +235,7 @@ func BenchmarkMemcached(b *testing.B) {
 	})
 	b.Run("op=Set/impl=gomemcache", func(b *testing.B) {
 		serial(b, func(int) {
-			if err := mc.Set(&memcache.Item{Key: made, Value: benchValue, Expiration: int32(DefaultTTL / time.Second)}); err != nil {
+			if err := mc.Set(&memcache.Item{Key: made, Value: benchValue, Expiration: int32(core.DefaultTimeout / time.Second)}); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -304,7 +305,7 @@ func BenchmarkInterleaved(b *testing.B) {
 	b.Run("op=Set/backend=redis", func(b *testing.B) {
 		interleaved(b,
 			func() { must(rcache.Set(ctx, key, benchValue)) },
-			func() { must(rc.Set(ctx, made, benchValue, DefaultTTL).Err()) })
+			func() { must(rc.Set(ctx, made, benchValue, core.DefaultTimeout).Err()) })
 	})
 	// A request's context: with a deadline (a handler that gives its
 	// cache call a timeout), and cancellable without one (the redis driver
@@ -337,7 +338,7 @@ func BenchmarkInterleaved(b *testing.B) {
 		interleaved(b,
 			func() { must(mcache.Set(ctx, key, benchValue)) },
 			func() {
-				must(mc.Set(&memcache.Item{Key: made, Value: benchValue, Expiration: int32(DefaultTTL / time.Second)}))
+				must(mc.Set(&memcache.Item{Key: made, Value: benchValue, Expiration: int32(core.DefaultTimeout / time.Second)}))
 			})
 	})
 }
@@ -361,7 +362,7 @@ func BenchmarkLocmemInterleaved(b *testing.B) {
 	plain, _ := lru.New[string, []byte](benchEntries)
 	for i := range benchKeys {
 		_ = c.Set(ctx, keys[i], benchValue)
-		fl.Add(made[i], floorEntry{clone(benchValue), time.Since(floorEpoch) + DefaultTTL})
+		fl.Add(made[i], floorEntry{clone(benchValue), time.Since(floorEpoch) + core.DefaultTimeout})
 		plain.Add(made[i], benchValue)
 	}
 	ops := [3]func(i int){

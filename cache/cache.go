@@ -52,25 +52,24 @@ import (
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/classify"
+	"github.com/cacheurl/cacheurl/internal/clientcfg"
 )
 
-// DefaultTTL is the expiry used when neither the call nor the URL gives one
-// (Django's default TIMEOUT).
-const DefaultTTL = 300 * time.Second
-
+// The errors of the cache's own rules, each a [core.Kind] with a code: a
+// miss is the sentinel itself (a miss allocates nothing); the others wrap
+// it with the key or name concerned. An operation's other errors are
+// [*clients.Error] values with the runtime kinds of package clients; New's
+// config errors are [*clients.Error] values too.
 var (
 	// ErrNotFound is a miss.
-	ErrNotFound = errors.New("cache: key not found")
+	ErrNotFound = core.NewKind("not_found", "cache: key not found", nil)
 	// ErrInvalidKey is a key the backend cannot store (memcached: more than
 	// 250 bytes after making, or a space or control character).
-	ErrInvalidKey = errors.New("cache: invalid key")
-	// ErrUnsupported is a backend with no Go implementation (file, db,
-	// uwsgicache).
-	ErrUnsupported = errors.New("cache: unsupported backend")
+	ErrInvalidKey = core.NewKind("invalid_key", "cache: invalid key", nil)
 	// ErrKeyFunction is a URL with key_function opened without WithKeyFunc.
-	ErrKeyFunction = errors.New("cache: key_function needs WithKeyFunc")
+	ErrKeyFunction = core.NewKind("key_function", "cache: key_function needs WithKeyFunc", nil)
 	// ErrNotInteger is Incr on a value that is not decimal integer text.
-	ErrNotInteger = errors.New("cache: value is not an integer")
+	ErrNotInteger = core.NewKind("not_integer", "cache: value is not an integer", nil)
 )
 
 // Option configures Open and New.
@@ -202,9 +201,11 @@ type shared struct {
 	keyFunc func(key, keyPrefix string, version int) string
 	ttl     core.TTL
 	// url is the redacted URL, srv what classify needs: an error of an
-	// operation names the cache and says what to do.
+	// operation names the cache and says what to do. cfg's secrets are
+	// redacted from what a server or a client library says.
 	url     string
 	srv     classify.Server
+	cfg     core.Config
 	flights flights
 }
 
@@ -217,23 +218,26 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Cache, error) {
 	return New(ctx, cfg, opts...)
 }
 
-// New returns the cache cfg describes. Backends with no Go implementation
-// are an error matching [ErrUnsupported] that names the scheme.
+// New returns the cache cfg describes, after [core.Config.Normalize] (so a
+// hand-made config with only Scheme and Hosts set works). A config Normalize
+// rejects is an error matching [clients.ErrInvalidConfig] (and core's
+// kind); backends with no Go client (file, db, uwsgicache) are an error
+// matching [clients.ErrNoGoClient], as in the client packages.
 func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 	var o options
 	for _, f := range opts {
 		f(&o)
 	}
+	cfg, err := clientcfg.Normalize("cache", cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.KeyFunction != "" && o.keyFunc == nil {
 		return nil, fmt.Errorf("%w: the URL names key_function %q", ErrKeyFunction, truncate(cfg.KeyFunction))
 	}
-	sh := &shared{prefix: cfg.KeyPrefix, keyFunc: o.keyFunc, ttl: cfg.TTL, url: cfg.Redacted(),
-		srv: classify.Server{Backend: string(cfg.Backend), TLS: cfg.TLS, Socket: cfg.Socket, DB: cfg.DB, Master: cfg.Master}}
-	version := 1
-	if cfg.Version != nil {
-		version = *cfg.Version
-	}
-	var err error
+	sh := &shared{prefix: cfg.KeyPrefix, keyFunc: o.keyFunc, ttl: cfg.TTL.OrDefault(), url: cfg.Redacted(), cfg: cfg,
+		srv: classify.For(cfg)}
+	version := cfg.VersionOrDefault()
 	if o.client != nil && cfg.Backend != core.BackendRedis && cfg.Backend != core.BackendMemcached {
 		return nil, fmt.Errorf("cache: WithClient on a %s URL: only redis and memcached take a client", cfg.Backend)
 	}
@@ -257,7 +261,7 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 			sh.d = &memcached{c: mc, now: time.Now}
 			break
 		}
-		sh.d, err = newMemcached(cfg, o.allowUnknown)
+		sh.d, err = newMemcached(ctx, cfg, o.allowUnknown)
 	case core.BackendLocmem:
 		if err := noOptions(cfg, o.allowUnknown); err != nil {
 			return nil, err
@@ -268,8 +272,6 @@ func New(ctx context.Context, cfg core.Config, opts ...Option) (*Cache, error) {
 			return nil, err
 		}
 		sh.d = dummy{}
-	default:
-		return nil, fmt.Errorf("%w: scheme %q (backend %s) has no Go implementation", ErrUnsupported, truncate(cfg.Scheme), cfg.Backend)
 	}
 	if err != nil {
 		return nil, err
@@ -381,7 +383,7 @@ func (c *Cache) fail(ctx context.Context, op string, err error) error {
 		r = classify.Redis(ctx, cause, c.srv)
 	}
 	// r.Detail, the server's words, is the end of the cause, printed last.
-	return &clients.Error{Package: "cache", Op: op, Kind: r.Kind, URL: c.url, Msg: r.Msg, Err: cause}
+	return &clients.Error{Package: "cache", Op: op, Kind: r.Kind, URL: c.url, Msg: r.Msg, Err: core.RedactError(cause, c.cfg)}
 }
 
 func (c *Cache) expiry(opts []SetOption) expiry {
@@ -398,15 +400,11 @@ func (c *Cache) expiry(opts []SetOption) expiry {
 			t = o.ttl
 		}
 	}
-	switch {
-	case t.Never():
+	if t.Never() {
 		return expiry{never: true}
-	case !t.IsSet():
-		return expiry{secs: int64(DefaultTTL / time.Second)}
-	default:
-		s, _ := t.Seconds()
-		return expiry{secs: s}
 	}
+	s, _ := t.Seconds() // c.ttl is set: the URL's timeout, or Django's default
+	return expiry{secs: s}
 }
 
 // Get returns the value of key, or an error matching [ErrNotFound].

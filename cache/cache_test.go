@@ -45,11 +45,11 @@ func TestDummy(t *testing.T) {
 	}
 }
 
-func TestUnsupportedAndKeyFunction(t *testing.T) {
+func TestNoGoClientAndKeyFunction(t *testing.T) {
 	ctx := context.Background()
-	for _, u := range []string{"file:///tmp/x", "db://table"} {
-		if _, err := cache.Open(ctx, u); !errors.Is(err, cache.ErrUnsupported) {
-			t.Errorf("Open(%s) = %v, want ErrUnsupported", u, err)
+	for _, u := range []string{"file:///tmp/x", "db://table", "uwsgicache://"} {
+		if _, err := cache.Open(ctx, u); !errors.Is(err, clients.ErrNoGoClient) || !strings.Contains(err.Error(), "no Go client serves") {
+			t.Errorf("Open(%s) = %v, want clients.ErrNoGoClient", u, err)
 		}
 	}
 	if _, err := cache.Open(ctx, "locmem://?key_function=app.kf"); !errors.Is(err, cache.ErrKeyFunction) {
@@ -140,5 +140,45 @@ func TestUnknownOptions(t *testing.T) {
 	var ce *clients.Error
 	if !errors.As(err, &ce) || len(ce.Options) != 1 || ce.Options[0] != "max_entires" || !strings.Contains(err.Error(), `"max_entires"`) {
 		t.Errorf("locmem unknown option error = %#v", err)
+	}
+}
+
+// TestNewHandMadeConfig: New normalizes the config first, so a hand-made
+// redis config with only Scheme and Hosts opens and round-trips a value,
+// and a hand-made config with secrets in the wrong fields, or an invalid
+// one, is an error that shows none of them.
+func TestNewHandMadeConfig(t *testing.T) {
+	ctx := context.Background()
+	s := redisserver.Start(t, redisserver.Config{})
+	c, err := cache.New(ctx, core.Config{Scheme: "redis", Hosts: []string{s.Addr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Set(ctx, "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Get(ctx, "k"); err != nil || string(v) != "v" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+
+	for _, tt := range []struct {
+		cfg  core.Config
+		kind error
+	}{
+		{core.Config{Scheme: "redis://u:hunter2pw@h", Backend: core.BackendFile}, core.ErrUnknownScheme},
+		{core.Config{Scheme: "redis", Hosts: []string{"u:hunter2pw@h"}}, core.ErrInvalidHost},
+		{core.Config{Scheme: "redis", Hosts: []string{"h:99999"}, Password: "hunter2pw"}, core.ErrInvalidPort},
+		{core.Config{Scheme: "memcached", Hosts: []string{"h"}, Password: "hunter2pw", Options: map[string]string{"token": "hunter2pw"}}, core.ErrInvalidUserinfo},
+		{core.Config{Scheme: "file", Path: "/tmp/c", Options: map[string]string{"auth_token": "hunter2pw"}}, clients.ErrNoGoClient},
+		{core.Config{Scheme: "locmem", Options: map[string]string{"x_password": "hunter2pw"}}, clients.ErrUnknownOption},
+	} {
+		_, err := cache.New(ctx, tt.cfg)
+		if !errors.Is(err, tt.kind) {
+			t.Errorf("New(%v) = %v, want kind %v", tt.cfg, err, tt.kind)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("New(%v) = %v: shows the password", tt.cfg, err)
+		}
 	}
 }

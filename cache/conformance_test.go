@@ -21,11 +21,11 @@ import (
 // when CACHEURL_REQUIRE_SERVERS=1.
 
 func TestConformanceLocmem(t *testing.T) {
-	cachetest.Run(t, cachetest.Target{URL: "locmem://", Kind: cachetest.Locmem})
+	cachetest.Run(t, cachetest.Target{URL: "locmem://", Family: cachetest.Locmem})
 }
 
 func TestConformanceDummy(t *testing.T) {
-	cachetest.Run(t, cachetest.Target{URL: "dummy://", Kind: cachetest.Dummy})
+	cachetest.Run(t, cachetest.Target{URL: "dummy://", Family: cachetest.Dummy})
 }
 
 // rawClient is a go-redis client of the test's own, closed when it ends.
@@ -39,7 +39,7 @@ func TestConformanceRedis(t *testing.T) {
 	s := redisserver.Start(t, redisserver.Config{})
 	cachetest.Run(t, cachetest.Target{
 		URL:    "redis://" + s.Addr + "/3",
-		Kind:   cachetest.Redis,
+		Family: cachetest.Redis,
 		Server: rawClient(t, &redis.Options{Addr: s.Addr, DB: 3}),
 	})
 }
@@ -48,7 +48,7 @@ func TestConformanceRedisSocket(t *testing.T) {
 	s := redisserver.Start(t, redisserver.Config{Socket: true})
 	cachetest.Run(t, cachetest.Target{
 		URL:    "redis://" + s.Socket + "/1",
-		Kind:   cachetest.Redis,
+		Family: cachetest.Redis,
 		Server: rawClient(t, &redis.Options{Network: "unix", Addr: s.Socket, DB: 1}),
 	})
 }
@@ -58,7 +58,7 @@ func TestConformanceRedisTLS(t *testing.T) {
 	s := redisserver.Start(t, redisserver.Config{TLS: certs})
 	cachetest.Run(t, cachetest.Target{
 		URL:    "rediss://" + s.Addr + "/0?ssl_ca_certs=" + url.QueryEscape(certs.CAFile),
-		Kind:   cachetest.Redis,
+		Family: cachetest.Redis,
 		Server: rawClient(t, &redis.Options{Addr: s.Addr, TLSConfig: certs.ClientTLSConfig(t)}),
 	})
 }
@@ -68,7 +68,7 @@ func TestConformanceRedisSentinel(t *testing.T) {
 	sen := redisserver.StartSentinel(t, master, redisserver.SentinelConfig{})
 	cachetest.Run(t, cachetest.Target{
 		URL:    "redis+sentinel://" + sen.Addr + "/" + sen.MasterName + "/2",
-		Kind:   cachetest.Redis,
+		Family: cachetest.Redis,
 		Server: rawClient(t, &redis.Options{Addr: master.Addr, DB: 2}),
 	})
 }
@@ -83,7 +83,7 @@ func TestConformanceRedisCluster(t *testing.T) {
 	}
 	cachetest.Run(t, cachetest.Target{
 		URL:    "redis+cluster://" + strings.Join(cl.Addrs, ","),
-		Kind:   cachetest.Redis,
+		Family: cachetest.Redis,
 		Server: cachetest.RedisServer(cc),
 		Nodes:  nodes,
 	})
@@ -93,7 +93,7 @@ func TestConformanceMemcached(t *testing.T) {
 	s := memcachedserver.Start(t)
 	cachetest.Run(t, cachetest.Target{
 		URL:    s.URL(),
-		Kind:   cachetest.Memcached,
+		Family: cachetest.Memcached,
 		Server: cachetest.MemcachedServer("tcp", s.Addr),
 	})
 }
@@ -102,7 +102,7 @@ func TestConformanceMemcachedSocket(t *testing.T) {
 	s := memcachedserver.StartUnix(t)
 	cachetest.Run(t, cachetest.Target{
 		URL:    s.URL(),
-		Kind:   cachetest.Memcached,
+		Family: cachetest.Memcached,
 		Server: cachetest.MemcachedServer("unix", s.Socket),
 	})
 }

@@ -10,10 +10,6 @@ import (
 	"github.com/cacheurl/cacheurl/core"
 )
 
-// DefaultMaxEntries is locmem's capacity when the URL has no max_entries
-// (Django's default).
-const DefaultMaxEntries = 300
-
 // locmemDriver is the locmem backend on [locmem.LRU], keyed by
 // [LocmemKey] (no string is made per call): capacity max_entries, least
 // recently used evicted first, a deadline per entry; add, incr and touch
@@ -28,10 +24,7 @@ type locmemDriver struct {
 
 // newLocmemDriver builds the locmem driver.
 func newLocmemDriver(cfg core.Config) (driver, error) {
-	n := DefaultMaxEntries
-	if cfg.MaxEntries != nil {
-		n = *cfg.MaxEntries
-	}
+	n := cfg.MaxEntriesOrDefault()
 	l, err := locmem.New[key, []byte](n, 0)
 	if err != nil {
 		return nil, fmt.Errorf("cache: locmem max_entries %d: %w", n, err)

@@ -28,16 +28,16 @@ type memcached struct {
 	now  func() time.Time
 }
 
-func newMemcached(cfg core.Config, allowUnknown bool) (*memcached, error) {
+func newMemcached(ctx context.Context, cfg core.Config, allowUnknown bool) (*memcached, error) {
 	var opts []gomemcache.Option
 	if allowUnknown {
 		opts = append(opts, gomemcache.AllowUnknownOptions())
 	}
-	ss, st, err := gomemcache.Selector(cfg, opts...)
+	ss, st, err := gomemcache.Selector(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
-	c, err := gomemcache.New(cfg, opts...)
+	c, err := gomemcache.New(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -72,13 +72,10 @@ func (m *memcached) validKey(k key) error {
 // exp converts an expiry to memcached's: seconds up to 30 days, an absolute
 // Unix time beyond, -1 for "already expired", 0 for never.
 func (m *memcached) exp(e expiry) (int32, error) {
-	switch {
-	case e.never:
+	if e.never {
 		return 0, nil
-	case e.remove():
-		return -1, nil
 	}
-	return gomemcache.Expiration(core.TTLSeconds(e.secs), m.now())
+	return gomemcache.ExpirationSeconds(e.secs, m.now())
 }
 
 // Every call goes through do: gomemcache takes no context.

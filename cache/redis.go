@@ -29,12 +29,12 @@ func newRedisDriver(c redis.UniversalClient) *redisDriver {
 // itself): every read and write then ends at the context's deadline, as
 // pool waits and dials already do; the URL's timeouts still bound a call
 // whose context has none.
-func newRedis(_ context.Context, cfg core.Config, allowUnknown bool) (*redisDriver, error) {
+func newRedis(ctx context.Context, cfg core.Config, allowUnknown bool) (*redisDriver, error) {
 	opts := []goredis.Option{goredis.ContextDeadlines()}
 	if allowUnknown {
 		opts = append(opts, goredis.AllowUnknownOptions())
 	}
-	c, err := goredis.NewClient(cfg, opts...)
+	c, err := goredis.New(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cacheurl/cacheurl/check"
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -17,26 +18,10 @@ func ExampleRun() {
 
 	cfg, _ = core.Parse("file:///var/tmp/cache")
 	_, err = check.Run(context.Background(), cfg)
-	fmt.Println(errors.Is(err, check.ErrNoClient))
+	fmt.Println(errors.Is(err, clients.ErrNoGoClient), err)
 	// Output:
 	// locmem in-process in-process LRU (100 entries, TTL 5m0s) <nil>
-	// true
-}
-
-func ExampleResult_Describe() {
-	res := check.Result{
-		URL: "redis://:xxxxx@cache/1", Backend: core.BackendRedis, Topology: core.Standalone,
-		Target: "cache:6379 db 1", Server: "redis 7.0.15",
-		Connect: 1200 * time.Microsecond, RoundTrip: 310 * time.Microsecond,
-	}
-	fmt.Print(res.Describe())
-	// Output:
-	// url:         redis://:xxxxx@cache/1
-	// backend:     redis (standalone)
-	// address:     cache:6379 db 1
-	// server:      redis 7.0.15
-	// connect:     1.2ms
-	// round trip:  310µs (set, get, delete of a random key)
+	// true file:// is Django's FileBasedCache, which no Go client serves (in "file:///var/tmp/cache")
 }
 
 func ExampleWait() {
@@ -56,11 +41,11 @@ func ExampleWait() {
 func ExampleRetryable() {
 	cfg, _ := core.Parse("redis://127.0.0.1:1/0")
 	_, err := check.Run(context.Background(), cfg)
-	fmt.Println(errors.Is(err, check.ErrRefused), check.Retryable(err))
+	fmt.Println(errors.Is(err, clients.ErrRefused), errors.Is(err, clients.ErrRefused), check.Retryable(err))
 	cfg, _ = core.Parse("redis://127.0.0.1:1/0?pool_sise=3")
 	_, err = check.Run(context.Background(), cfg)
 	fmt.Println(errors.Is(err, check.ErrConfig), check.Retryable(err))
 	// Output:
-	// true true
+	// true true true
 	// true false
 }

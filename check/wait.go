@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
 )
 
@@ -30,10 +31,11 @@ func OnRetry(f func(Attempt)) Option { return func(o *options) { o.onRetry = f }
 
 // Retryable reports whether waiting can fix a failed check: the server is
 // not up yet (refused, no answer, a name not yet in DNS, the connection
-// closed) or is still loading its data. A wrong password, a bad URL, a
-// TLS or protocol mismatch are not retried: they need a change.
+// closed, another failure) or is still loading its data. A wrong password,
+// a bad URL, a TLS or protocol mismatch are not retried: they need a
+// change.
 func Retryable(err error) bool {
-	for _, k := range []*Kind{ErrRefused, ErrTimeout, ErrResolve, ErrFailed, ErrLoading} {
+	for _, k := range []*core.Kind{clients.ErrRefused, clients.ErrTimeout, clients.ErrResolve, clients.ErrClosed, clients.ErrFailed, clients.ErrLoading} {
 		if errors.Is(err, k) {
 			return true
 		}

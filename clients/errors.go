@@ -1,69 +1,61 @@
 // Package clients holds what the client packages (clients/goredis,
-// clients/gomemcache) and the packages above them share: one error shape
-// ([Error]), the error kinds they have in common ([ErrWrongBackend],
-// [ErrNoGoClient], [ErrInvalidConfig], [ErrUnsupported], [ErrUnknownOption],
-// [ErrInvalidOption]), the runtime kinds of a failed operation or check
-// ([ErrRefused], [ErrTimeout], [ErrCanceled], [ErrResolve], [ErrAuth],
-// [ErrDenied], [ErrTLS], [ErrUnknownMaster], [ErrLoading], [ErrMismatch],
-// [ErrClosed], [ErrServer], [ErrFailed]) and Django's default entry
-// lifetime ([DefaultTTL]).
+// clients/gomemcache) and the packages above them (cache, cache/django,
+// check) share: one error shape ([Error]), the error kinds they have in
+// common ([ErrWrongBackend], [ErrNoGoClient], [ErrInvalidConfig],
+// [ErrUnsupported], [ErrUnknownOption], [ErrInvalidOption]) and the runtime
+// kinds of a failed operation or check ([ErrRefused], [ErrTimeout],
+// [ErrCanceled], [ErrResolve], [ErrAuth], [ErrDenied], [ErrTLS],
+// [ErrUnknownMaster], [ErrLoading], [ErrMismatch], [ErrClosed], [ErrServer],
+// [ErrFailed]). Every kind is a [core.Kind], the module's one kind type;
+// a package declares a kind of its own with [core.NewKind].
 //
 // Every error a client package returns is an [*Error] whose Kind matches
 // with errors.Is, and where the problem is one core knows, a core error kind
 // too: an unknown option is also [core.ErrInvalidParameter], and a config
 // that [core.Config.Normalize] rejects wraps core's own [*core.Error], so
 // errors.Is(err, core.ErrInvalidPort) works on a client builder's error as
-// on a parse error. No message contains a password: URLs are redacted and
-// option values of credentials are never printed.
+// on a parse error. No message contains a secret: URLs are redacted, option
+// values of credentials are never printed, and what a server or a library
+// said is passed through [core.RedactError].
 package clients
 
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/cacheurl/cacheurl/core"
 )
-
-// DefaultTTL is the entry lifetime a client uses when the URL has no
-// timeout: Django's default TIMEOUT (300 seconds), so that Go and Django
-// keep entries equally long.
-const DefaultTTL = 300 * time.Second
 
 // Kind is the kind of a client error: [core.Kind], the module's one kind
 // type. A kind may be a case of one of core's error kinds, which errors.Is
 // then matches as well.
 type Kind = core.Kind
 
-// NewKind returns a new error kind: [core.NewKind]. The client packages use
-// it for the kinds only they have.
-func NewKind(code, text string, coreKind *core.Kind) *Kind { return core.NewKind(code, text, coreKind) }
-
 // The kinds every client package shares.
 var (
 	// ErrWrongBackend: the config is for another backend (a memcached URL
 	// given to the redis client, a redis URL to the in-process cache).
-	ErrWrongBackend = NewKind("wrong_backend", "the URL is for another backend", nil)
+	ErrWrongBackend = core.NewKind("wrong_backend", "the URL is for another backend", nil)
 	// ErrNoGoClient: the config is a Django backend no Go client serves
 	// (file://, db://, uwsgicache://).
-	ErrNoGoClient = NewKind("no_go_client", "no Go client for this Django backend", nil)
+	ErrNoGoClient = core.NewKind("no_go_client", "no Go client for this Django backend", nil)
 	// ErrInvalidConfig: core.Config.Normalize rejects the config (a
 	// hand-built value: a host "h:99999", a db out of range, fields that
 	// contradict the scheme). The *core.Error is the Error's Err, so its
 	// kind (core.ErrInvalidPort, ...) matches too.
-	ErrInvalidConfig = NewKind("invalid_config", "invalid config", nil)
+	ErrInvalidConfig = core.NewKind("invalid_config", "invalid config", nil)
 	// ErrUnsupported: a valid URL this client cannot serve (several hosts
 	// on plain redis://, TLS over a unix socket, memcached credentials, a
 	// constructor that does not fit the topology).
-	ErrUnsupported = NewKind("unsupported", "unsupported configuration", nil)
+	ErrUnsupported = core.NewKind("unsupported", "unsupported configuration", nil)
 	// ErrUnknownOption: options the client neither uses nor ignores on
 	// purpose; a typo, usually. Each package has an option to allow them
 	// (AllowUnknownOptions). It is a case of core.ErrInvalidParameter.
-	ErrUnknownOption = NewKind("unknown_option", "unknown option", core.ErrInvalidParameter)
+	ErrUnknownOption = core.NewKind("unknown_option", "unknown option", core.ErrInvalidParameter)
 	// ErrInvalidOption: an option with a bad value, or one that does not
 	// apply here or contradicts another. It is a case of
 	// core.ErrInvalidParameter.
-	ErrInvalidOption = NewKind("invalid_option", "invalid option", core.ErrInvalidParameter)
+	ErrInvalidOption = core.NewKind("invalid_option", "invalid option", core.ErrInvalidParameter)
 )
 
 // The runtime kinds: what went wrong talking to a server, for an error of
@@ -73,40 +65,40 @@ var (
 var (
 	// ErrRefused: nothing listens at the address (or the unix socket does
 	// not exist, or may not be opened).
-	ErrRefused = NewKind("refused", "connection refused", nil)
+	ErrRefused = core.NewKind("refused", "connection refused", nil)
 	// ErrTimeout: no answer before the deadline (the context's, or the
 	// URL's own timeouts). When the context's deadline caused it, the error
 	// matches context.DeadlineExceeded too.
-	ErrTimeout = NewKind("timeout", "timed out", nil)
+	ErrTimeout = core.NewKind("timeout", "timed out", nil)
 	// ErrCanceled: the caller cancelled the context; the error matches
 	// context.Canceled too.
-	ErrCanceled = NewKind("canceled", "cancelled", nil)
+	ErrCanceled = core.NewKind("canceled", "cancelled", nil)
 	// ErrResolve: a host name does not resolve.
-	ErrResolve = NewKind("resolve", "host not found", nil)
+	ErrResolve = core.NewKind("resolve", "host not found", nil)
 	// ErrAuth: the server rejected the credentials, or the user may not run
 	// the command.
-	ErrAuth = NewKind("auth", "authentication failed", nil)
+	ErrAuth = core.NewKind("auth", "authentication failed", nil)
 	// ErrDenied: the server refuses connections by policy (redis in
 	// protected mode, -DENIED).
-	ErrDenied = NewKind("denied", "connection denied by the server", nil)
+	ErrDenied = core.NewKind("denied", "connection denied by the server", nil)
 	// ErrTLS: the TLS handshake failed, or the port does not speak TLS.
-	ErrTLS = NewKind("tls", "TLS handshake failed", nil)
+	ErrTLS = core.NewKind("tls", "TLS handshake failed", nil)
 	// ErrUnknownMaster: the Sentinels answered but know no master of that
 	// name.
-	ErrUnknownMaster = NewKind("unknown_master", "unknown sentinel master", nil)
+	ErrUnknownMaster = core.NewKind("unknown_master", "unknown sentinel master", nil)
 	// ErrLoading: the server is up but still loading its dataset.
-	ErrLoading = NewKind("loading", "the server is loading its dataset", nil)
+	ErrLoading = core.NewKind("loading", "the server is loading its dataset", nil)
 	// ErrMismatch: the server is not what the URL says (another protocol,
 	// not a cluster node, fewer databases than the db).
-	ErrMismatch = NewKind("mismatch", "the server is not what the URL says", nil)
+	ErrMismatch = core.NewKind("mismatch", "the server is not what the URL says", nil)
 	// ErrClosed: the server closed the connection (or reset it) without
 	// an answer.
-	ErrClosed = NewKind("closed", "the server closed the connection", nil)
+	ErrClosed = core.NewKind("closed", "the server closed the connection", nil)
 	// ErrServer: the server answered with an error (out of memory, a
 	// read-only replica, a wrong type).
-	ErrServer = NewKind("server", "the server reported an error", nil)
+	ErrServer = core.NewKind("server", "the server reported an error", nil)
 	// ErrFailed: any other failure.
-	ErrFailed = NewKind("failed", "the operation failed", nil)
+	ErrFailed = core.NewKind("failed", "the operation failed", nil)
 )
 
 // Error is the error of every client package.
@@ -168,16 +160,4 @@ func (e *Error) Unwrap() []error {
 		errs = append(errs, e.Err)
 	}
 	return errs
-}
-
-// Normalize checks a config with [core.Config.Normalize] and returns the
-// canonical config, or an [*Error] of kind [ErrInvalidConfig] wrapping
-// core's error. Every client builder calls it first, so a hand-built config
-// is held to the rules of a parsed one.
-func Normalize(pkg string, cfg core.Config) (core.Config, error) {
-	n, err := cfg.Normalize()
-	if err != nil {
-		return core.Config{}, &Error{Package: pkg, Kind: ErrInvalidConfig, Msg: "the config is not valid", Err: err}
-	}
-	return n, nil
 }

@@ -49,34 +49,3 @@ func TestErrorShape(t *testing.T) {
 		t.Error("codes")
 	}
 }
-
-func TestNormalize(t *testing.T) {
-	_, err := clients.Normalize("goredis", core.Config{Scheme: "redis", Hosts: []string{"h:99999"}, Password: "Sekr1t-pw"})
-	if !errors.Is(err, clients.ErrInvalidConfig) || !errors.Is(err, core.ErrInvalidPort) {
-		t.Fatalf("err = %v, want ErrInvalidConfig and core.ErrInvalidPort", err)
-	}
-	var ce *core.Error
-	if !errors.As(err, &ce) {
-		t.Errorf("core's error is not reachable with errors.As: %v", err)
-	}
-	c, err := clients.Normalize("goredis", core.Config{Scheme: "redis", Hosts: []string{"h"}})
-	if err != nil || c.Backend != core.BackendRedis || c.Hosts[0] != "h:6379" {
-		t.Errorf("Normalize = %+v, %v", c, err)
-	}
-}
-
-func ExampleNormalize() {
-	_, err := clients.Normalize("goredis", core.Config{Scheme: "redis", Hosts: []string{"h:99999"}})
-	fmt.Println(errors.Is(err, clients.ErrInvalidConfig), errors.Is(err, core.ErrInvalidPort))
-	// Output: true true
-}
-
-func ExampleNewKind() {
-	errTTL := clients.NewKind("ttl_range", "TTL out of range", core.ErrInvalidParameter)
-	err := &clients.Error{Package: "mycache", Kind: errTTL, Msg: "a TTL of 100 years is too long"}
-	fmt.Println(err)
-	fmt.Println(errors.Is(err, errTTL), errors.Is(err, core.ErrInvalidParameter), errTTL.Code())
-	// Output:
-	// mycache: a TTL of 100 years is too long
-	// true true ttl_range
-}

@@ -1,6 +1,8 @@
 package core_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"github.com/cacheurl/cacheurl/core"
@@ -18,4 +20,17 @@ func ExampleRedactText() {
 	// redis://app:xxxxx@cache:6379/0?key_prefix=me@corp&auth_token=xxxxx
 	// redis://app:xxxxx@cache:6379/0
 	// WRONGPASS for xxxxx
+}
+
+// RedactError hides a config's secrets in an error a server or a library
+// wrote, and keeps what the error matches.
+func ExampleRedactError() {
+	c, _ := core.Parse("redis://:s3cret@cache:6379/0")
+	cause := fmt.Errorf("%w: server said: password s3cret rejected", context.DeadlineExceeded)
+	err := core.RedactError(cause, c)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	// Output:
+	// context deadline exceeded: server said: password xxxxx rejected
+	// true
 }

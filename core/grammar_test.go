@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cacheurl/cacheurl/internal/golden"
 )
 
 // grammarCase is one case of testdata/grammar-decisions.json: the grammar
@@ -195,8 +196,6 @@ func TestUnixSchemeRow(t *testing.T) {
 	}
 }
 
-var updateGrammarDoc = flag.Bool("update-grammar-doc", false, "rewrite the scheme table of docs/grammar.md")
-
 const grammarDocPath = "../docs/grammar.md"
 
 // grammarSchemeTable renders docs/grammar.md's scheme table from the scheme
@@ -225,27 +224,13 @@ func grammarSchemeTable() string {
 // from the scheme table, and every row of its checked example tables is
 // what Parse, Format and Django do.
 func TestGrammarDoc(t *testing.T) {
+	golden.Section(t, grammarDocPath, "<!-- BEGIN scheme table", "<!-- END scheme table -->", grammarSchemeTable(),
+		"go test ./core -run TestGrammarDoc -update")
 	data, err := os.ReadFile(grammarDocPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := string(data)
-	const begin, end = "<!-- BEGIN scheme table", "<!-- END scheme table -->"
-	i, j := strings.Index(doc, begin), strings.Index(doc, end)
-	if i < 0 || j < i {
-		t.Fatal("docs/grammar.md lacks the scheme table markers")
-	}
-	i += strings.IndexByte(doc[i:], '\n') + 1
-	if want := grammarSchemeTable(); doc[i:j] != want {
-		if *updateGrammarDoc {
-			doc = doc[:i] + want + doc[j:]
-			if err := os.WriteFile(grammarDocPath, []byte(doc), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		} else {
-			t.Errorf("docs/grammar.md's scheme table is stale; run go test ./core -run TestGrammarDoc -update-grammar-doc")
-		}
-	}
 	if strings.Contains(doc, "SPEC"+".md") {
 		t.Error("docs/grammar.md cites the developers' spec; it must stand alone")
 	}

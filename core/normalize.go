@@ -54,8 +54,6 @@ func (c Config) normalize(prefer map[string]bool) (Config, error) {
 		return Config{}, fieldError("socket", ErrInvalidPath, s.Name+":// cannot use a unix socket (no TLS over sockets); use redis:// with the socket")
 	case s.Name == "elasticache" && c.Socket != "":
 		return Config{}, fieldError("socket", ErrInvalidPath, "elasticache:// needs the cluster's configuration endpoint host, not a unix socket")
-	case s.Topology == Cluster && c.DB != 0:
-		return Config{}, fieldError("db", ErrInvalidPath, "redis cluster has only db 0")
 	}
 	for i, h := range c.Hosts {
 		if err := checkHost(h, s); err != nil {
@@ -230,6 +228,7 @@ func culpritAmong(c Config, only map[string]bool) string {
 		{"version", func(d *Config) { d.Version = nil }},
 		{"max_entries", func(d *Config) { d.MaxEntries = nil }},
 		{"cull_frequency", func(d *Config) { d.CullFrequency = nil }},
+		{"db", func(d *Config) { d.DB = 0 }},
 		{"path", func(d *Config) { d.Path = "" }},
 		{"socket", func(d *Config) { d.Socket = "" }},
 		{"username", func(d *Config) { d.Username = "" }},

@@ -255,7 +255,7 @@ func (p *parser) finish(c *Config, sch *Scheme) bool {
 		return p.fail(ErrInvalidPath, len(p.s), 0, "redis+sentinel needs a master name: redis+sentinel://host:26379/mymaster (or ?master_name=mymaster)")
 	}
 	if sch.Topology == Cluster && c.DB != 0 {
-		return p.fail(ErrInvalidParameter, p.dbOff, p.dbLen, "redis cluster has only db 0")
+		return p.fail(ErrInvalidPath, p.dbOff, p.dbLen, "redis cluster has only db 0")
 	}
 	return true
 }

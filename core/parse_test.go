@@ -194,7 +194,7 @@ var errorTests = []struct {
 	{"redis+sentinel://s1/m/x", ErrInvalidPath, "not a db number", ""},
 	{"redis+sentinel://s1/m?master_name=n", ErrDuplicateParameter, "master_name", ""},
 	{"redis+cluster://n1/1", ErrInvalidPath, "only db 0", "/1"},
-	{"redis+cluster://n1?db=2", ErrInvalidParameter, "only db 0", "2"},
+	{"redis+cluster://n1?db=2", ErrInvalidPath, "only db 0", "2"},
 	{"memcached://h:11211/extra/path", ErrInvalidPath, "no path", "/extra/path"},
 	{"memcached://", ErrInvalidHost, "needs hosts", ""},
 	{"memcached:///", ErrInvalidHost, "needs hosts", ""},

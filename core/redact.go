@@ -39,12 +39,16 @@ func mergeSpans(spans []span) []span {
 //     of the text when an '@' follows the authority (a password holding a
 //     raw '/', '?' or '#'); and the value of every name=value field after a
 //     '?' or '&' whose name is a credential parameter;
-//   - wherever they occur, the secrets of each config in known, as given and
-//     percent-encoded as [Format] writes them: the password, the values
-//     [Config.Redact] hides, and userinfo pasted into the scheme or a host.
-//     This covers text a server or a library wrote about the config. A
-//     secret of one or two bytes is replaced too, which may mangle the text:
-//     a caller that wants readable text withholds it instead.
+//   - the secrets of each config in known, as given and percent-encoded as
+//     [Format] writes them: the password, the values [Config.Redact] hides,
+//     and userinfo pasted into the scheme or a host. This covers text a
+//     server or a library wrote about the config (a hand-made config
+//     included, valid or not). A secret of three bytes or more is replaced
+//     wherever it occurs; a shorter one where it stands alone, between
+//     characters that are not ASCII letters or digits (the 'q' of "password
+//     'q' rejected", not the q of "request"): inside a longer word it shows
+//     nothing, and replacing it there would mangle the text and, by the
+//     pattern of the replacements, show the secret.
 func RedactText(text string, known ...Config) string {
 	if c, err := Parse(text); err == nil {
 		pw := noPassword
@@ -64,11 +68,81 @@ func RedactText(text string, known ...Config) string {
 	}
 	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
 	args := make([]string, 0, 2*len(secrets))
+	var short []string
 	for _, s := range secrets {
+		if len(s) < 3 {
+			short = append(short, s)
+			continue
+		}
 		args = append(args, s, Redacted)
 	}
-	return strings.NewReplacer(args...).Replace(text)
+	if len(args) > 0 {
+		text = strings.NewReplacer(args...).Replace(text)
+	}
+	for _, s := range short {
+		text = replaceAlone(text, s)
+	}
+	return text
 }
+
+// replaceAlone replaces each occurrence of secret in text that stands alone:
+// neither the byte before it nor the byte after it is an ASCII letter or
+// digit.
+func replaceAlone(text, secret string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(secret) <= len(text); {
+		j := strings.Index(text[i:], secret)
+		if j < 0 {
+			break
+		}
+		start, end := i+j, i+j+len(secret)
+		if (start == 0 || !isAlnum(text[start-1])) && (end == len(text) || !isAlnum(text[end])) {
+			b.WriteString(text[last:start])
+			b.WriteString(Redacted)
+			last = end
+			i = end
+			continue
+		}
+		i = start + 1
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// RedactError returns err with the text [RedactText] gives for err.Error()
+// and known, or err itself when that text shows no secret. The error
+// returned unwraps to err, so errors.Is and errors.As see what err matches
+// (a kind, context.DeadlineExceeded, a *net.OpError): it is the form for
+// an error whose text comes from a server or a library (an echoed
+// password, a URL in a message) and leaves the process.
+func RedactError(err error, known ...Config) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	if red := RedactText(text, known...); red != text {
+		return &redactedError{text: red, err: err}
+	}
+	return err
+}
+
+// redactedError is an error shown as a redacted text.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+
+func (e *redactedError) Unwrap() error { return e.err }
 
 // appendSecrets appends the secrets of c that RedactText looks for, each as
 // given and percent-encoded for the userinfo and the query.

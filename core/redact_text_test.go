@@ -1,7 +1,9 @@
 package core
 
 import (
-	"strings"
+	"context"
+	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -49,6 +51,16 @@ func TestRedactText(t *testing.T) {
 			`unsupported backend: scheme "redis://u:xxxxx@h"`},
 		{"known hand-made config: userinfo in a host", `host "hunter3@h2"`, []Config{handMade},
 			`host "xxxxx@h2"`},
+		// A secret of one or two bytes is replaced where it stands alone,
+		// and kept inside longer words, where it shows nothing and
+		// replacing it would mangle the text.
+		{"short secret alone", "auth failed: q", []Config{{Password: "q"}}, "auth failed: xxxxx"},
+		{"short secret quoted, and in a word", "the password 'q' is wrong; request refused", []Config{{Password: "q"}},
+			"the password 'xxxxx' is wrong; request refused"},
+		{"two-byte secret", "zq zqx xzq (zq)", []Config{{Password: "zq"}}, "xxxxx zqx xzq (xxxxx)"},
+		{"short secret only in words", "ERR DB index is out of range", []Config{{Password: "e"}}, "ERR DB index is out of range"},
+		{"short secret only in numbers", "dial tcp 127.0.0.1:6379: refused", []Config{{Password: "7"}}, "dial tcp 127.0.0.1:6379: refused"},
+		{"short secret of punctuation", "a ! b!c", []Config{{Password: "!"}}, "a xxxxx b!c"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,11 +71,18 @@ func TestRedactText(t *testing.T) {
 	}
 }
 
-// TestRedactTextShortSecret: a known secret of one byte is replaced too,
-// mangling the text rather than showing it.
-func TestRedactTextShortSecret(t *testing.T) {
-	got := RedactText("auth failed: q", Config{Password: "q"})
-	if strings.Contains(got, "q") {
-		t.Errorf("RedactText shows the password q: %q", got)
+// TestRedactError: the error's text is RedactText's, and the error still
+// matches what it wraps; an error whose text shows no secret is returned as
+// it is.
+func TestRedactError(t *testing.T) {
+	c := Config{Scheme: "redis", Password: "hunter2"}
+	cause := fmt.Errorf("%w: server said hunter2", context.DeadlineExceeded)
+	err := RedactError(cause, c)
+	if err.Error() != "context deadline exceeded: server said xxxxx" || !errors.Is(err, context.DeadlineExceeded) || errors.Unwrap(err) != cause {
+		t.Errorf("RedactError = %q (unwraps to %v)", err, errors.Unwrap(err))
+	}
+	plain := errors.New("connection refused")
+	if RedactError(plain, c) != plain || RedactError(nil, c) != nil {
+		t.Error("RedactError changed an error without a secret, or nil")
 	}
 }

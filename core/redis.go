@@ -37,10 +37,16 @@ func (p *parser) redis(c *Config, sch *Scheme, head string, off int) bool {
 	case Sentinel:
 		return p.sentinelPath(c, path, poff)
 	case Cluster:
-		if path != "" && path != "/" && path != "/0" {
-			return p.fail(ErrInvalidPath, poff, len(rawPath), "redis cluster has only db 0; remove the path "+quoteShort(path))
+		if path == "" || path == "/" {
+			return true
 		}
-		return true
+		if !isDBPath(path) {
+			return p.fail(ErrInvalidPath, poff, len(rawPath), "a redis cluster URL takes no path, only its nodes; remove "+quoteShort(path))
+		}
+		// finish holds a cluster to db 0, from the path or from ?db=.
+		ok := p.setDB(c, path[1:], poff+1, len(rawPath)-1)
+		p.dbOff, p.dbLen = poff, len(rawPath)
+		return ok
 	}
 	if path == "" || path == "/" {
 		return true

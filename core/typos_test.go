@@ -14,12 +14,11 @@ import (
 // in the redacted input, and which shows none of secrets anywhere.
 func checkTypoError(t *testing.T, in string, kind *Kind, part, at string, secrets ...string) {
 	t.Helper()
-	_, err := Parse(in)
-	var pe *Error
-	if !errors.As(err, &pe) {
-		t.Errorf("Parse(%q) = %v, want an *Error", in, err)
+	pe := parseError(t, in)
+	if pe == nil {
 		return
 	}
+	err := error(pe)
 	if !errors.Is(err, kind) {
 		t.Errorf("Parse(%q): kind %s, want %s: %v", in, pe.Kind.Code(), kind.Code(), err)
 	}

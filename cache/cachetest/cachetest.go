@@ -23,14 +23,14 @@ import (
 	"github.com/cacheurl/cacheurl/core"
 )
 
-// Kind is the backend family of a [Target]: where Django's backends differ
-// (clear, key rules, decr below zero, what is stored at all), the suite
-// expects what Django's backend of that family does.
-type Kind int
+// Family is the backend family of a [Target]: where Django's backends
+// differ (clear, key rules, decr below zero, what is stored at all), the
+// suite expects what Django's backend of that family does.
+type Family int
 
 const (
 	// Redis: clear removes only "<key_prefix>:*"; any key is valid.
-	Redis Kind = iota
+	Redis Family = iota
 	// Memcached: clear is flush_all; keys are validated; expiries over 30
 	// days are absolute times; decr stops at 0.
 	Memcached
@@ -40,7 +40,7 @@ const (
 	Dummy
 )
 
-func (k Kind) String() string {
+func (k Family) String() string {
 	return [...]string{"redis", "memcached", "locmem", "dummy"}[k]
 }
 
@@ -49,8 +49,8 @@ type Target struct {
 	// URL opens the cache. The suite adds query parameters to it
 	// (key_prefix, version, timeout), so it must not have them.
 	URL string
-	// Kind is the backend family.
-	Kind Kind
+	// Family is the backend family.
+	Family Family
 	// Server is the server's own view of the keys, or nil when there is
 	// none (locmem, dummy): the checks of what the server stores are then
 	// skipped, the checks of the results are not.
@@ -72,18 +72,18 @@ func Run(t *testing.T, tg Target) {
 	for _, c := range []struct {
 		name string
 		f    func(*testing.T)
-		only []Kind // nil: every kind
+		only []Family // nil: every kind
 	}{
 		{"KeyFunction", s.keyFunction, nil},
 		{"DefaultExpiry", s.defaultExpiry, nil},
 		{"Expires", s.expires, nil},
 		{"ZeroAndNegativeExpiry", s.zeroAndNegative, nil},
-		{"Memcached30Days", s.memcached30Days, []Kind{Memcached}},
+		{"Memcached30Days", s.memcached30Days, []Family{Memcached}},
 		{"Results", s.results, nil},
 		{"TouchTTL", s.touchTTL, nil},
 		{"Incr", s.incr, nil},
 		{"Decr", s.decr, nil},
-		{"IncrAtomic", s.incrAtomic, []Kind{Redis, Memcached, Locmem}},
+		{"IncrAtomic", s.incrAtomic, []Family{Redis, Memcached, Locmem}},
 		{"IncrVersion", s.incrVersion, nil},
 		{"VersionPerCall", s.versionPerCall, nil},
 		{"GetOrSet", s.getOrSet, nil},
@@ -91,21 +91,21 @@ func Run(t *testing.T, tg Target) {
 		{"GetOrSetFillError", s.getOrSetFillError, nil},
 		{"GetOrSetCallerDeadline", s.getOrSetCallerDeadline, nil},
 		{"GetOrSetFillLock", s.getOrSetFillLock, nil},
-		{"BatchCommands", s.batchCommands, []Kind{Redis}},
+		{"BatchCommands", s.batchCommands, []Family{Redis}},
 		{"Clear", s.clear, nil},
 		{"MemcachedKeys", s.memcachedKeys, nil},
-		{"LocmemCapacity", s.locmemCapacity, []Kind{Locmem}},
+		{"LocmemCapacity", s.locmemCapacity, []Family{Locmem}},
 		{"Concurrent", s.concurrent, nil},
 		{"CloseLeavesNoGoroutine", s.closeNoLeak, nil},
 	} {
-		if c.only != nil && !hasKind(c.only, tg.Kind) {
+		if c.only != nil && !hasFamily(c.only, tg.Family) {
 			continue
 		}
 		t.Run(c.name, c.f)
 	}
 }
 
-func hasKind(ks []Kind, k Kind) bool {
+func hasFamily(ks []Family, k Family) bool {
 	for _, x := range ks {
 		if x == k {
 			return true
@@ -118,7 +118,7 @@ type suite struct {
 	tg Target
 }
 
-func (s *suite) stores() bool { return s.tg.Kind != Dummy }
+func (s *suite) stores() bool { return s.tg.Family != Dummy }
 
 // open opens the target with extra query parameters and closes it when the
 // test ends.
@@ -134,7 +134,7 @@ func (s *suite) open(t *testing.T, query string) *cache.Cache {
 	}
 	c, err := cache.Open(context.Background(), u)
 	if err != nil {
-		t.Fatalf("Open(%s): %v", redact(u), err)
+		t.Fatalf("Open(%s): %v", core.RedactText(u), err)
 	}
 	t.Cleanup(func() {
 		if err := c.Close(); err != nil {
@@ -142,14 +142,6 @@ func (s *suite) open(t *testing.T, query string) *cache.Cache {
 		}
 	})
 	return c
-}
-
-func redact(u string) string {
-	cfg, err := core.Parse(u)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	return cfg.Redacted()
 }
 
 func ctx(t *testing.T) context.Context {
@@ -570,11 +562,11 @@ func (s *suite) incr(t *testing.T) {
 	mustSet(t, c, "low", "2")
 	n, err := c.Incr(ctx(t), "low", -5)
 	want := int64(-3)
-	if s.tg.Kind == Memcached {
+	if s.tg.Family == Memcached {
 		want = 0 // memcached's decr stops at 0
 	}
 	if err != nil || n != want {
-		t.Errorf("Incr(2, -5) = %d, %v; want %d on %s", n, err, want, s.tg.Kind)
+		t.Errorf("Incr(2, -5) = %d, %v; want %d on %s", n, err, want, s.tg.Family)
 	}
 }
 
@@ -655,7 +647,7 @@ func (s *suite) clear(t *testing.T) {
 	for _, k := range made {
 		s.wantAbsent(t, k)
 	}
-	switch s.tg.Kind {
+	switch s.tg.Family {
 	case Memcached: // flush_all, as Django's clear
 		s.wantGet(t, other, "k", nil)
 		for _, k := range foreign {
@@ -677,7 +669,7 @@ func (s *suite) clear(t *testing.T) {
 	}
 	s.wantGet(t, c2, "np", nil)
 	s.wantAbsent(t, ":1:np")
-	if s.tg.Kind == Redis {
+	if s.tg.Family == Redis {
 		s.wantStored(t, "unrelated", "kept")
 	}
 }
@@ -727,16 +719,16 @@ func (s *suite) memcachedKeys(t *testing.T) {
 	for _, k := range bad {
 		for name, op := range ops {
 			err := op(k)
-			if s.tg.Kind == Memcached {
+			if s.tg.Family == Memcached {
 				if !errors.Is(err, cache.ErrInvalidKey) {
 					t.Errorf("%s(%.20q…) = %v, want ErrInvalidKey", name, k, err)
 				}
 			} else if err != nil && !errors.Is(err, cache.ErrNotFound) && !errors.Is(err, cache.ErrNotInteger) {
-				t.Errorf("%s(%.20q…) = %v, want the key accepted on %s", name, k, err, s.tg.Kind)
+				t.Errorf("%s(%.20q…) = %v, want the key accepted on %s", name, k, err, s.tg.Family)
 			}
 		}
 	}
-	if s.tg.Kind != Memcached {
+	if s.tg.Family != Memcached {
 		mustSet(t, c, "a b", "spaced")
 		s.wantGet(t, c, "a b", str("spaced"))
 		s.wantStored(t, "mk:1:a b", "spaced")
@@ -862,7 +854,7 @@ func (s *suite) decr(t *testing.T) {
 			t.Fatalf("Decr(%d) = %d, %v; want %d", step.delta, n, err, step.want)
 		}
 		want := strconv.FormatInt(step.want, 10)
-		if s.tg.Kind == Memcached && step.delta == 3 {
+		if s.tg.Family == Memcached && step.delta == 3 {
 			// memcached's decr keeps the value's length: "10" - 3 is "7 "
 			// (Django's int() reads it as 7, and so does incr).
 			want += " "
@@ -871,11 +863,11 @@ func (s *suite) decr(t *testing.T) {
 	}
 	s.wantTTL(t, "decr:1:n", 100*time.Second)
 	want := int64(-8)
-	if s.tg.Kind == Memcached {
+	if s.tg.Family == Memcached {
 		want = 0 // memcached's decr stops at 0
 	}
 	if n, err := c.Decr(ctx(t), "n", 20); err != nil || n != want {
-		t.Errorf("Decr(12, 20) = %d, %v; want %d on %s", n, err, want, s.tg.Kind)
+		t.Errorf("Decr(12, 20) = %d, %v; want %d on %s", n, err, want, s.tg.Family)
 	}
 	mustSet(t, c, "text", "abc")
 	if _, err := c.Decr(ctx(t), "text", 1); !errors.Is(err, cache.ErrNotInteger) {
@@ -1206,7 +1198,7 @@ func (s *suite) getOrSetCallerDeadline(t *testing.T) {
 // as the in-process sharing goes) missing one key call one fill between
 // them; the lock key is gone afterwards.
 func (s *suite) getOrSetFillLock(t *testing.T) {
-	if !s.stores() || s.tg.Kind == Locmem {
+	if !s.stores() || s.tg.Family == Locmem {
 		t.Skip("no store shared between two caches (locmem is one store per cache, dummy stores nothing)")
 	}
 	a := s.open(t, "key_prefix=gosl")

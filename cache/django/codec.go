@@ -14,6 +14,7 @@ import (
 
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/clientcfg"
 )
 
 // convention is how a Django backend's client stores a value.
@@ -85,21 +86,17 @@ type Codec struct {
 // values as on redis. file://, db:// and uwsgicache:// give an error of kind
 // [clients.ErrNoGoClient].
 func New(cfg core.Config) (*Codec, error) {
+	cfg, err := clientcfg.Normalize(pkgName, cfg)
+	if err != nil {
+		return nil, err
+	}
 	backend := ""
 	if view, err := cfg.Django(); err == nil {
 		backend, _ = view["BACKEND"].(string)
 	}
 	if backend == "" {
-		s, ok := core.LookupScheme(cfg.Scheme)
-		switch {
-		case !ok:
-			return nil, &Error{Package: pkgName, Kind: clients.ErrInvalidConfig, URL: cfg.Redacted(),
-				Msg: "unknown scheme " + short(cfg.Scheme)}
-		case s.Backend == core.BackendRedis:
-			backend = "django_redis.cache.RedisCache"
-		default:
-			backend = s.DjangoBackend
-		}
+		// Sentinel and Cluster, which Django reaches through django-redis.
+		backend = "django_redis.cache.RedisCache"
 	}
 	b, ok := backends[backend]
 	if !ok {

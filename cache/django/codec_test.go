@@ -17,7 +17,7 @@ import (
 )
 
 func TestImports(t *testing.T) {
-	importcheck.Only(t, "github.com/cacheurl/cacheurl/core", "github.com/cacheurl/cacheurl/clients", "github.com/cacheurl/cacheurl/cache")
+	importcheck.Only(t, "github.com/cacheurl/cacheurl/core", "github.com/cacheurl/cacheurl/clients", "github.com/cacheurl/cacheurl/cache", "github.com/cacheurl/cacheurl/internal/clientcfg")
 }
 
 // TestNewFollowsTheDjangoBackend: the codec is the one of the BACKEND the

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/cacheurl/cacheurl/clients"
+	"github.com/cacheurl/cacheurl/core"
 )
 
 // Error is the error of this package: the shared error shape of the client
@@ -21,19 +22,19 @@ var (
 	// ErrMalformed: the bytes are not what the backend's client writes: not
 	// a pickle, a truncated or inconsistent one, int text that is not an
 	// int, text that is not UTF-8, unknown memcached flags.
-	ErrMalformed = clients.NewKind("malformed_value", "malformed value", nil)
+	ErrMalformed = core.NewKind("malformed_value", "malformed value", nil)
 	// ErrUnsupported: a valid value outside the plain data this package
 	// reads and writes: a pickle that refers to any other Python class (the
 	// message names it; nothing is ever run), a value that contains itself,
 	// a compression other than zlib and gzip; on encoding, a Go value with
 	// no Python equivalent.
-	ErrUnsupported = clients.NewKind("unsupported_value", "value outside Django's plain data", nil)
+	ErrUnsupported = core.NewKind("unsupported_value", "value outside Django's plain data", nil)
 	// ErrTooLarge: a value over one of the [Limits].
-	ErrTooLarge = clients.NewKind("value_too_large", "value over a limit", nil)
+	ErrTooLarge = core.NewKind("value_too_large", "value over a limit", nil)
 	// ErrType: a value that does not fit the Go value [Into] fills (a str
 	// where an int field is), or a stored session that is not a dict with
 	// str keys.
-	ErrType = clients.NewKind("value_type", "value of another type", nil)
+	ErrType = core.NewKind("value_type", "value of another type", nil)
 )
 
 // Limits bound what decoding accepts, so that hostile input costs time and

@@ -51,7 +51,7 @@ func ExampleNew() {
 	// redis://h/0?lib=django-redis -> django_redis.cache.RedisCache
 	// pymemcache://h -> django.core.cache.backends.memcached.PyMemcacheCache
 	// memcached://h -> django.core.cache.backends.memcached.PyLibMCCache
-	// file:///var/tmp/cache -> django: Django's django.core.cache.backends.filebased.FileBasedCache keeps values in its own store and format, which no Go client reads (in "file:///var/tmp/cache")
+	// file:///var/tmp/cache -> django: file:// is Django's FileBasedCache, which no Go client serves (in "file:///var/tmp/cache")
 }
 
 func ExampleCodec_Decode() {

@@ -1,6 +1,7 @@
 package gomemcache_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -16,7 +17,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	client, err := gomemcache.New(cfg) // resolves the hosts, does not connect
+	client, err := gomemcache.New(context.Background(), cfg) // resolves the hosts, does not connect
 	if err != nil {
 		panic(err)
 	}
@@ -36,7 +37,7 @@ func ExampleNew() {
 
 func ExampleNew_unixSocket() {
 	cfg, _ := core.Parse("memcached:///run/memcached/memcached.sock")
-	client, err := gomemcache.New(cfg)
+	client, err := gomemcache.New(context.Background(), cfg)
 	fmt.Println(client != nil, err)
 	// Output: true <nil>
 }
@@ -45,7 +46,7 @@ func ExampleNew_unresolvable() {
 	// memcache.New would return a client with no servers at all; New says
 	// which name does not resolve.
 	cfg, _ := core.Parse("memcached://no-such-host.invalid")
-	_, err := gomemcache.New(cfg)
+	_, err := gomemcache.New(context.Background(), cfg)
 	fmt.Println(errors.Is(err, gomemcache.ErrResolve))
 	// Output: true
 }
@@ -54,7 +55,7 @@ func ExampleNew_credentials() {
 	// gomemcache has no SASL: credentials are an error, with the password
 	// redacted.
 	cfg, _ := core.Parse("djangopylibmc://app:s3cret@cache:11211")
-	_, err := gomemcache.New(cfg)
+	_, err := gomemcache.New(context.Background(), cfg)
 	fmt.Println(errors.Is(err, gomemcache.ErrCredentials))
 	fmt.Println(err)
 	// Output:
@@ -122,6 +123,32 @@ func ExampleExpiration() {
 	// "timeout=3000000": 1770225600 <nil>
 }
 
+func ExampleExpirationSeconds() {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // Unix 1767225600
+	for _, secs := range []int64{-5, 0, 60, 3000000} {
+		exp, err := gomemcache.ExpirationSeconds(secs, now)
+		fmt.Println(secs, exp, err)
+	}
+	// Output:
+	// -5 -1 <nil>
+	// 0 -1 <nil>
+	// 60 60 <nil>
+	// 3000000 1770225600 <nil>
+}
+
+func ExampleOpen() {
+	client, err := gomemcache.Open(context.Background(), "pymemcache://127.0.0.1:11211?socket_timeout=0.25")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(client.Timeout)
+	_, err = gomemcache.Open(context.Background(), "rediss://cache/0")
+	fmt.Println(err)
+	// Output:
+	// 250ms
+	// gomemcache: rediss:// is a redis cache, not memcached: use clients/goredis, or package cache (in "rediss://cache/0")
+}
+
 func ExampleIgnoredOptions() {
 	fmt.Println(gomemcache.IgnoredOptions())
 	// Output: [allow_unicode_keys binary ignore_exc max_pool_size no_delay tcp_nodelay use_pooling]
@@ -129,7 +156,7 @@ func ExampleIgnoredOptions() {
 
 func ExampleError() {
 	cfg, _ := core.Parse("memcached://cache?max_idle_conns=0")
-	_, err := gomemcache.New(cfg)
+	_, err := gomemcache.New(context.Background(), cfg)
 	var e *gomemcache.Error
 	if errors.As(err, &e) {
 		fmt.Println(e.Kind)
@@ -144,7 +171,7 @@ func ExampleError() {
 // clients of one's own on the same servers.
 func ExampleSelector() {
 	cfg, _ := core.Parse("memcached://127.0.0.1:11211,127.0.0.1:11212?socket_timeout=250ms")
-	ss, s, err := gomemcache.Selector(cfg)
+	ss, s, err := gomemcache.Selector(context.Background(), cfg)
 	if err != nil {
 		fmt.Println(err)
 		return

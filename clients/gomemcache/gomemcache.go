@@ -2,7 +2,7 @@
 // [github.com/bradfitz/gomemcache/memcache] client.
 //
 //	cfg, err := core.Parse("memcached://cache-a:11211,cache-b?socket_timeout=250ms")
-//	client, err := gomemcache.New(cfg)
+//	client, err := gomemcache.New(context.Background(), ctx, cfg)
 //	ttl, err := gomemcache.Expiration(cfg.TTL, time.Now())
 //	err = client.Set(&memcache.Item{Key: "k", Value: v, Expiration: ttl})
 //
@@ -81,15 +81,11 @@ import (
 
 	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/clientcfg"
 )
 
 // DefaultPort is the port of hosts given without one.
 const DefaultPort = 11211
-
-// DefaultTTL is the entry lifetime [Expiration] uses when the URL has no
-// timeout: Django's default TIMEOUT, so that Go and Django agree. It is
-// [clients.DefaultTTL], the same for every client package.
-const DefaultTTL = clients.DefaultTTL
 
 // MaxRelativeExpiration is the largest expiration memcached reads as
 // seconds from now (30 days); larger values are absolute Unix times.
@@ -112,19 +108,19 @@ var (
 	// ErrInvalidOption: a client option with a bad value.
 	ErrInvalidOption = clients.ErrInvalidOption
 	// ErrNoServers: the URL names no host and no socket.
-	ErrNoServers = clients.NewKind("no_servers", "no memcached servers", core.ErrInvalidHost)
+	ErrNoServers = core.NewKind("no_servers", "no memcached servers", core.ErrInvalidHost)
 	// ErrInvalidServer: a host that is not host[:port] or [ipv6][:port].
-	ErrInvalidServer = clients.NewKind("invalid_server", "invalid memcached server address", core.ErrInvalidHost)
+	ErrInvalidServer = core.NewKind("invalid_server", "invalid memcached server address", core.ErrInvalidHost)
 	// ErrResolve: a server address does not resolve (the cause, usually a
 	// *net.DNSError, is wrapped too); it is clients.ErrResolve, the kind
 	// every package shares.
 	ErrResolve = clients.ErrResolve
 	// ErrCredentials: the URL carries SASL credentials, which gomemcache
 	// cannot use.
-	ErrCredentials = clients.NewKind("credentials", "memcached credentials are not supported", core.ErrInvalidUserinfo)
+	ErrCredentials = core.NewKind("credentials", "memcached credentials are not supported", core.ErrInvalidUserinfo)
 	// ErrTTLRange: the TTL is beyond what memcached's 32-bit expiration
 	// holds (an absolute time after 2038-01-19).
-	ErrTTLRange = clients.NewKind("ttl_range", "TTL out of memcached's range", core.ErrInvalidParameter)
+	ErrTTLRange = core.NewKind("ttl_range", "TTL out of memcached's range", core.ErrInvalidParameter)
 )
 
 // Error is the error of every client package: a kind, a message that says
@@ -201,13 +197,16 @@ func AllowUnknownOptions() Option { return func(o *options) { o.allowUnknown = t
 // resolved with ServerList.SetServers and passed to memcache.NewFromSelector,
 // Client.Timeout, Client.MaxIdleConns and (for connect_timeout)
 // Client.DialContext set from the options. It does not connect: the first
-// call does (use Client.Ping to check the servers).
+// call does (use Client.Ping to check the servers). gomemcache resolves the
+// names without a context, so ctx is only checked: after the config's own
+// errors, New returns ctx's error when it is already done, before it
+// resolves anything.
 //
 // Errors are [*Error] values matching ErrInvalidConfig, ErrWrongBackend,
 // clients.ErrNoGoClient, ErrNoServers, ErrInvalidServer, ErrCredentials,
 // ErrUnknownOption, ErrInvalidOption, ErrTTLRange or ErrResolve.
-func New(cfg core.Config, opts ...Option) (*memcache.Client, error) {
-	ss, s, err := Selector(cfg, opts...)
+func New(ctx context.Context, cfg core.Config, opts ...Option) (*memcache.Client, error) {
+	ss, s, err := Selector(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -225,14 +224,27 @@ func New(cfg core.Config, opts ...Option) (*memcache.Client, error) {
 	return c, nil
 }
 
+// Open parses rawURL with [core.Parse] and builds its client with [New].
+// A parse error is core's [*core.Error] (redacted).
+func Open(ctx context.Context, rawURL string, opts ...Option) (*memcache.Client, error) {
+	cfg, err := core.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, cfg, opts...)
+}
+
 // Selector is what New builds a client on: the config's settings and its
 // servers, resolved (ServerList.SetServers), for a caller that builds
 // clients of its own on the same servers (package cache builds one per
 // call in progress, to give each call its context's deadline). Its errors
 // are New's.
-func Selector(cfg core.Config, opts ...Option) (*memcache.ServerList, Settings, error) {
+func Selector(ctx context.Context, cfg core.Config, opts ...Option) (*memcache.ServerList, Settings, error) {
 	s, err := ParseSettings(cfg, opts...)
 	if err != nil {
+		return nil, Settings{}, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, Settings{}, err
 	}
 	ss := new(memcache.ServerList)
@@ -267,10 +279,7 @@ func ParseSettings(cfg core.Config, opts ...Option) (Settings, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if err := checkBackend(cfg); err != nil {
-		return Settings{}, err
-	}
-	cfg, err := clients.Normalize(pkg, cfg)
+	cfg, err := clientcfg.Normalize(pkg, cfg, core.BackendMemcached)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -293,35 +302,6 @@ func ParseSettings(cfg core.Config, opts ...Option) (Settings, error) {
 		return Settings{}, err
 	}
 	return s, nil
-}
-
-func checkBackend(cfg core.Config) error {
-	backend := cfg.Backend
-	if backend == "" {
-		if sc, ok := core.LookupScheme(cfg.Scheme); ok {
-			backend = sc.Backend
-		}
-	}
-	if backend == core.BackendMemcached {
-		return nil
-	}
-	var hint string
-	switch backend {
-	case core.BackendRedis:
-		hint = "it is a redis URL: use the goredis client package"
-	case core.BackendLocmem, core.BackendDummy:
-		hint = "it is an in-process cache: use package cache (cache.Open)"
-	case core.BackendFile, core.BackendDB, core.BackendUWSGI:
-		return newError(cfg, clients.ErrNoGoClient, nil,
-			"scheme %q (backend %q) is not memcached; there is no Go client for this Django backend", cfg.Scheme, string(backend))
-	case "":
-		// An unknown scheme: Normalize says so, with a suggestion.
-		return nil
-	default:
-		hint = "the scheme is not a memcached scheme"
-	}
-	return newError(cfg, ErrWrongBackend, nil,
-		"scheme %q (backend %q) is not memcached; %s", cfg.Scheme, string(backend), hint)
 }
 
 func checkCredentials(cfg core.Config) error {
@@ -516,7 +496,8 @@ func quoteList(names []string) string {
 // for the same time:
 //
 //   - never (timeout=none) → 0, which memcached reads as "no expiry";
-//   - unset → [DefaultTTL], 300 seconds, Django's default TIMEOUT;
+//   - unset → [core.DefaultTimeout], 300 seconds, Django's default
+//     TIMEOUT ([core.TTL.OrDefault]);
 //   - 0 ("expire at once") → -1: memcached treats a negative expiration as
 //     already expired, so the entry is never returned;
 //   - up to 30 days ([MaxRelativeExpiration] seconds) → the seconds;
@@ -527,16 +508,22 @@ func quoteList(names []string) string {
 // would end after 2038-01-19T03:14:07Z (the int32 limit) is an error
 // matching [ErrTTLRange]: use timeout=none for entries that must not expire.
 func Expiration(ttl core.TTL, now time.Time) (int32, error) {
-	var secs int64
-	switch {
-	case ttl.Never():
+	ttl = ttl.OrDefault()
+	if ttl.Never() {
 		return 0, nil
-	case !ttl.IsSet():
-		secs = int64(DefaultTTL / time.Second)
-	default:
-		secs, _ = ttl.Seconds()
 	}
-	if secs == 0 {
+	secs, _ := ttl.Seconds()
+	return ExpirationSeconds(secs, now)
+}
+
+// ExpirationSeconds converts a lifetime of secs seconds from now into
+// [memcache.Item].Expiration, as [Expiration] does for a TTL that is set:
+// 0 or less → -1 (already expired), up to 30 days → the seconds, longer →
+// an absolute Unix time, an error matching [ErrTTLRange] past 2038. It is
+// for a caller that has resolved the lifetime itself (package cache, whose
+// calls give theirs).
+func ExpirationSeconds(secs int64, now time.Time) (int32, error) {
+	if secs <= 0 {
 		return -1, nil
 	}
 	if secs <= MaxRelativeExpiration {

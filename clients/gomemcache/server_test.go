@@ -65,7 +65,7 @@ func TestMain(m *testing.M) {
 // fromURL builds a client from nothing but a URL string.
 func fromURL(t *testing.T, u string) *memcache.Client {
 	t.Helper()
-	c, err := gomemcache.New(mustParse(t, u))
+	c, err := gomemcache.New(context.Background(), mustParse(t, u))
 	if err != nil {
 		t.Fatalf("New(%q): %v", u, err)
 	}
@@ -198,7 +198,7 @@ func TestTTLOnServer(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			cfg := mustParse(t, "memcached://"+a.Addr+"?"+tt.query)
-			c, err := gomemcache.New(cfg)
+			c, err := gomemcache.New(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -256,7 +256,7 @@ func TestUnresolvableHost(t *testing.T) {
 		"memcached://" + bad,
 		"memcached://" + a.Addr + "," + bad + ":11211",
 	} {
-		_, err := gomemcache.New(mustParse(t, u))
+		_, err := gomemcache.New(context.Background(), mustParse(t, u))
 		if !errors.Is(err, gomemcache.ErrResolve) {
 			t.Fatalf("New(%q) error = %v, want ErrResolve", u, err)
 		}
@@ -280,7 +280,7 @@ func TestCredentialsRefused(t *testing.T) {
 		"memcached://app:s3cret@" + a.Addr,
 		"djangopylibmc://" + a.Addr + "?username=app&password=s3cret",
 	} {
-		c, err := gomemcache.New(mustParse(t, u))
+		c, err := gomemcache.New(context.Background(), mustParse(t, u))
 		if c != nil || !errors.Is(err, gomemcache.ErrCredentials) {
 			t.Fatalf("New(%q) = %v, %v; want nil, ErrCredentials", "(redacted)", c, err)
 		}

@@ -1,6 +1,7 @@
 package gomemcache_test
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"sort"
@@ -151,7 +152,7 @@ func TestParseSettingsErrors(t *testing.T) {
 				}
 			}
 			// New reports the same error before touching the network.
-			if _, err := gomemcache.New(cfg); !errors.Is(err, tt.kind) {
+			if _, err := gomemcache.New(context.Background(), cfg); !errors.Is(err, tt.kind) {
 				t.Errorf("New error = %v, want %v", err, tt.kind)
 			}
 		})
@@ -228,7 +229,7 @@ func TestParseSettingsStructs(t *testing.T) {
 			if tt.coreKind != nil && !errors.Is(err, tt.coreKind) {
 				t.Errorf("ParseSettings error = %v, want it to match core's %v too", err, tt.coreKind)
 			}
-			if _, err2 := gomemcache.New(tt.cfg); !errors.Is(err2, tt.kind) {
+			if _, err2 := gomemcache.New(context.Background(), tt.cfg); !errors.Is(err2, tt.kind) {
 				t.Errorf("New error = %v, want %v", err2, tt.kind)
 			}
 		})

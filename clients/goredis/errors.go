@@ -12,12 +12,12 @@ var (
 	// beyond 2147483647); core's *core.Error is wrapped, so its kind
 	// (core.ErrInvalidPort, ...) matches too.
 	ErrInvalidConfig = clients.ErrInvalidConfig
-	// ErrWrongBackend: the config is not a redis-family URL.
+	// ErrWrongBackend: the config is not a redis-family URL (a
+	// Django backend with no Go client is clients.ErrNoGoClient).
 	ErrWrongBackend = clients.ErrWrongBackend
 	// ErrUnsupported: the config cannot be turned into a go-redis client:
-	// several hosts on plain redis://, a db on a cluster, TLS over a unix
-	// socket, or a constructor that does not fit the topology (Options for
-	// a cluster URL).
+	// several hosts on plain redis://, or a constructor that does not fit
+	// the topology (Options for a cluster URL).
 	ErrUnsupported = clients.ErrUnsupported
 	// ErrInvalidOption: an option has a bad value, does not apply to this
 	// topology or scheme, or contradicts another option or the userinfo.
@@ -35,8 +35,6 @@ type Error = clients.Error
 const pkg = "goredis"
 
 func unsupported(msg string) *Error { return &Error{Package: pkg, Kind: ErrUnsupported, Msg: msg} }
-
-func wrongBackend(msg string) *Error { return &Error{Package: pkg, Kind: ErrWrongBackend, Msg: msg} }
 
 func invalid(option, msg string, cause error) *Error {
 	return &Error{Package: pkg, Kind: ErrInvalidOption, Options: []string{option}, Msg: msg, Err: cause}

@@ -20,7 +20,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	client, err := goredis.NewClient(cfg)
+	client, err := goredis.New(context.Background(), cfg)
 	if err != nil {
 		panic(err)
 	}
@@ -38,7 +38,7 @@ func Example() {
 }
 
 func ExampleOpen() {
-	client, err := goredis.Open("rediss://alice:s3cret@cache.internal:6380/2?ssl_cert_reqs=required&dial_timeout=3")
+	client, err := goredis.Open(context.Background(), "rediss://alice:s3cret@cache.internal:6380/2?ssl_cert_reqs=required&dial_timeout=3")
 	if err != nil {
 		panic(err)
 	}
@@ -161,7 +161,7 @@ func ExampleUniversalOptions() {
 	// [n1:6379 n2:6379] master="" cluster=true db=0
 }
 
-func ExampleNewClient() {
+func ExampleNew() {
 	for _, url := range []string{
 		"redis://cache:6379/0",
 		"redis+sentinel://s1/mymaster",
@@ -171,7 +171,7 @@ func ExampleNewClient() {
 		if err != nil {
 			panic(err)
 		}
-		client, err := goredis.NewClient(cfg)
+		client, err := goredis.New(context.Background(), cfg)
 		if err != nil {
 			panic(err)
 		}
@@ -182,6 +182,20 @@ func ExampleNewClient() {
 	// redis://cache:6379/0           *redis.Client
 	// redis+sentinel://s1/mymaster   *redis.Client
 	// redis+cluster://n1,n2,n3       *redis.ClusterClient
+}
+
+// New checks the config before the context: a config error first, then a
+// context that is already done.
+func ExampleNew_context() {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := goredis.New(done, core.Config{Scheme: "redis", Hosts: []string{"cache:99999"}})
+	fmt.Println(errors.Is(err, goredis.ErrInvalidConfig), errors.Is(err, core.ErrInvalidPort))
+	_, err = goredis.New(done, core.Config{Scheme: "redis", Hosts: []string{"cache"}})
+	fmt.Println(err)
+	// Output:
+	// true true
+	// context canceled
 }
 
 func ExampleDescribe() {
@@ -247,7 +261,7 @@ func ExampleError() {
 		if err != nil {
 			panic(err)
 		}
-		_, err = goredis.NewClient(cfg)
+		_, err = goredis.New(context.Background(), cfg)
 		var e *goredis.Error
 		if errors.As(err, &e) {
 			fmt.Printf("%v %q (invalid option: %v)\n", e.Kind, e.Options, errors.Is(err, goredis.ErrInvalidOption))

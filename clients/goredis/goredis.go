@@ -1,7 +1,7 @@
 // Package goredis turns a parsed CACHE_URL ([core.Config]) into a
 // github.com/redis/go-redis/v9 client: the options types
 // ([Options], [FailoverOptions], [ClusterOptions], [UniversalOptions]) and a
-// ready [redis.UniversalClient] ([NewClient], [Open]).
+// ready [redis.UniversalClient] ([New], [Open]).
 //
 // The options are built directly from the config, never through
 // redis.ParseURL (which rejects Django's key_prefix and timeout and cannot
@@ -77,13 +77,14 @@
 package goredis
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/cacheurl/cacheurl/clients"
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/clientcfg"
 )
 
 // Option changes how a config is turned into go-redis options.
@@ -127,46 +128,21 @@ func build(cfg core.Config, opts []Option) (*plan, error) {
 			o(&bo)
 		}
 	}
-	if sch, ok := core.LookupScheme(cfg.Scheme); ok && sch.Backend != core.BackendRedis {
-		return nil, notRedis(sch)
-	}
-	cfg, err := clients.Normalize(pkg, cfg)
+	cfg, err := clientcfg.Normalize(pkg, cfg, core.BackendRedis)
 	if err != nil {
 		return nil, err
 	}
+	// A normalized config has hosts (localhost when the URL has none) or
+	// a socket (standalone only, without TLS), a master for Sentinel, db 0
+	// on a cluster.
 	sch, _ := core.LookupScheme(cfg.Scheme)
 	p := &plan{topology: sch.Topology, tls: sch.TLS, socket: cfg.Socket, db: cfg.DB, master: cfg.Master}
 	p.addrs = append([]string(nil), cfg.Hosts...)
-
-	switch p.topology {
-	case core.Standalone:
-		if len(p.addrs) > 1 {
-			return nil, unsupported(fmt.Sprintf(
-				"%s:// with several hosts (%s) is Django's primary + replicas list, which go-redis has no client for: "+
-					"for a Redis Cluster write redis+cluster://%s, for Sentinel redis+sentinel://<sentinel hosts>/<master name>",
-				sch.Name, strings.Join(p.addrs, ","), strings.Join(p.addrs, ",")))
-		}
-		if p.socket != "" && p.tls {
-			return nil, unsupported("TLS over a unix socket is not supported")
-		}
-		if len(p.addrs) == 0 && p.socket == "" {
-			p.addrs = []string{"localhost:6379"}
-		}
-	case core.Sentinel, core.Cluster:
-		if p.socket != "" {
-			return nil, unsupported(fmt.Sprintf("a %s URL takes hosts, not a unix socket", p.topology))
-		}
-		if len(p.addrs) == 0 {
-			p.addrs = []string{fmt.Sprintf("localhost:%d", sch.DefaultPort)}
-		}
-		if p.topology == core.Sentinel && p.master == "" {
-			return nil, unsupported("a sentinel URL needs the master name: redis+sentinel://host:26379/<master name>[/db]")
-		}
-		if p.topology == core.Cluster && p.db != 0 {
-			return nil, unsupported(fmt.Sprintf("Redis Cluster has only db 0, not db %d", p.db))
-		}
-	default:
-		return nil, unsupported(fmt.Sprintf("unknown redis topology %q", p.topology))
+	if p.topology == core.Standalone && len(p.addrs) > 1 {
+		return nil, unsupported(fmt.Sprintf(
+			"%s:// with several hosts (%s) is Django's primary + replicas list, which go-redis has no client for: "+
+				"for a Redis Cluster write redis+cluster://%s, for Sentinel redis+sentinel://<sentinel hosts>/<master name>",
+			sch.Name, strings.Join(p.addrs, ","), strings.Join(p.addrs, ",")))
 	}
 
 	s := &p.s
@@ -211,17 +187,6 @@ func (p *plan) finishTLS() error {
 	return nil
 }
 
-func notRedis(s core.Scheme) *Error {
-	msg := fmt.Sprintf("%s:// is a %s cache, not redis", s.Name, s.Backend)
-	switch s.Backend {
-	case core.BackendMemcached:
-		return wrongBackend(msg + ": use a memcached client (clients/gomemcache)")
-	case core.BackendLocmem, core.BackendDummy:
-		return wrongBackend(msg + ": use the in-process cache of package cache (cache.Open)")
-	}
-	return &Error{Package: pkg, Kind: clients.ErrNoGoClient, Msg: msg + ": Django's backend for it has no Go client"}
-}
-
 // wrongTopology is the error of a constructor that does not fit the URL.
 func (p *plan) wrongTopology(fn string) error {
 	use := map[core.Topology]string{
@@ -229,13 +194,13 @@ func (p *plan) wrongTopology(fn string) error {
 		core.Sentinel:   "FailoverOptions",
 		core.Cluster:    "ClusterOptions",
 	}[p.topology]
-	return unsupported(fmt.Sprintf("%s cannot build a %s config: use %s, UniversalOptions or NewClient", fn, p.topology, use))
+	return unsupported(fmt.Sprintf("%s cannot build a %s config: use %s, UniversalOptions or New", fn, p.topology, use))
 }
 
 // Options returns the go-redis options of a standalone config (redis://,
 // rediss://, valkey://, valkeys://, hiredis://, rediscache://, and unix
 // sockets). Sentinel and cluster configs are an [ErrUnsupported] error: use
-// [FailoverOptions], [ClusterOptions], [UniversalOptions] or [NewClient].
+// [FailoverOptions], [ClusterOptions], [UniversalOptions] or [New].
 func Options(cfg core.Config, opts ...Option) (*redis.Options, error) {
 	p, err := build(cfg, opts)
 	if err != nil {
@@ -287,19 +252,24 @@ func UniversalOptions(cfg core.Config, opts ...Option) (*redis.UniversalOptions,
 	if err != nil {
 		return nil, err
 	}
-	return p.universalOptions()
+	return p.universalOptions(), nil
 }
 
-// NewClient builds the client for cfg: a *redis.Client for a standalone
+// New builds the client for cfg: a *redis.Client for a standalone
 // config or a sentinel config ([NewFailoverClient], which looks up no name
 // that is not one of the URL's hosts), a
 // *redis.ClusterClient for a cluster config, or, for a sentinel config with
 // route_by_latency or route_randomly, redis.NewFailoverClusterClient (as
 // redis.NewUniversalClient does). Like go-redis, it does not connect: the
-// first command does (call Ping to check the connection).
-func NewClient(cfg core.Config, opts ...Option) (redis.UniversalClient, error) {
+// first command does (call Ping to check the connection), so ctx is only
+// checked: after the config's own errors, New returns ctx's error when it
+// is already done.
+func New(ctx context.Context, cfg core.Config, opts ...Option) (redis.UniversalClient, error) {
 	p, err := build(cfg, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	switch p.topology {
@@ -315,14 +285,14 @@ func NewClient(cfg core.Config, opts ...Option) (redis.UniversalClient, error) {
 	return redis.NewClient(p.options()), nil
 }
 
-// Open parses rawURL with [core.Parse] and builds its client with
-// [NewClient]. A parse error is core's [*core.Error] (redacted).
-func Open(rawURL string, opts ...Option) (redis.UniversalClient, error) {
+// Open parses rawURL with [core.Parse] and builds its client with [New].
+// A parse error is core's [*core.Error] (redacted).
+func Open(ctx context.Context, rawURL string, opts ...Option) (redis.UniversalClient, error) {
 	cfg, err := core.Parse(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	return NewClient(cfg, opts...)
+	return New(ctx, cfg, opts...)
 }
 
 // Describe says, without credentials, where a client built from cfg
@@ -469,13 +439,12 @@ func (p *plan) clusterOptions() *redis.ClusterOptions {
 	}
 }
 
-func (p *plan) universalOptions() (*redis.UniversalOptions, error) {
+// universalOptions are the options of any topology; a socket (absolute,
+// as Normalize requires) is the one address.
+func (p *plan) universalOptions() *redis.UniversalOptions {
 	s := &p.s
 	addrs := append([]string(nil), p.addrs...)
 	if p.socket != "" {
-		if !strings.HasPrefix(p.socket, "/") {
-			return nil, unsupported(fmt.Sprintf("UniversalOptions needs an absolute socket path, not %q: use Options or NewClient", p.socket))
-		}
 		addrs = []string{p.socket}
 	}
 	return &redis.UniversalOptions{
@@ -513,5 +482,5 @@ func (p *plan) universalOptions() (*redis.UniversalOptions, error) {
 		ConnMaxLifetime:       s.ConnMaxLifetime,
 		ConnMaxLifetimeJitter: s.ConnMaxLifetimeJitter,
 		TLSConfig:             s.tlsConfig,
-	}, nil
+	}
 }

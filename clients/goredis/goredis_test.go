@@ -1,6 +1,7 @@
 package goredis_test
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -143,7 +144,7 @@ func TestNewClientTypes(t *testing.T) {
 		{"redis+sentinel://127.0.0.1:1/m?route_randomly=true", "*redis.ClusterClient"},
 		{"redis+cluster://127.0.0.1:1", "*redis.ClusterClient"},
 	} {
-		c1, err := goredis.NewClient(parse(t, c.url))
+		c1, err := goredis.New(context.Background(), parse(t, c.url))
 		if err != nil {
 			t.Fatalf("%s: %v", c.url, err)
 		}
@@ -163,7 +164,9 @@ func TestErrors(t *testing.T) {
 	failover := func(c core.Config, o ...goredis.Option) (any, error) { return goredis.FailoverOptions(c, o...) }
 	cluster := func(c core.Config, o ...goredis.Option) (any, error) { return goredis.ClusterOptions(c, o...) }
 	universal := func(c core.Config, o ...goredis.Option) (any, error) { return goredis.UniversalOptions(c, o...) }
-	newClient := func(c core.Config, o ...goredis.Option) (any, error) { return goredis.NewClient(c, o...) }
+	newClient := func(c core.Config, o ...goredis.Option) (any, error) {
+		return goredis.New(context.Background(), c, o...)
+	}
 
 	for _, c := range []struct {
 		url      string
@@ -177,7 +180,7 @@ func TestErrors(t *testing.T) {
 		{"valkey://a,b/0", universal, goredis.ErrUnsupported, nil, []string{"valkey://", "several hosts"}},
 		{"memcached://u:" + secret + "@a:11211", opts, goredis.ErrWrongBackend, nil, []string{"memcached:// is a memcached cache", "gomemcache"}},
 		{"locmem://", newClient, goredis.ErrWrongBackend, nil, []string{"locmem"}},
-		{"file:///tmp/x", newClient, clients.ErrNoGoClient, nil, []string{"file:// is a file cache"}},
+		{"file:///tmp/x", newClient, clients.ErrNoGoClient, nil, []string{"file:// is Django's FileBasedCache, which no Go client serves"}},
 		{"redis+cluster://:" + secret + "@a", opts, goredis.ErrUnsupported, nil, []string{"Options cannot build a cluster config", "ClusterOptions"}},
 		{"redis+sentinel://:" + secret + "@a/m", opts, goredis.ErrUnsupported, nil, []string{"FailoverOptions"}},
 		{"redis://:" + secret + "@a", failover, goredis.ErrUnsupported, nil, []string{"FailoverOptions cannot build a standalone config", "use Options"}},
@@ -277,11 +280,11 @@ func TestStructuredConfigErrors(t *testing.T) {
 		"sentinel socket":   {core.Config{Scheme: "redis+sentinel", Socket: "/s", Master: "m"}, goredis.ErrInvalidConfig, nil, ""},
 		"relative socket":   {core.Config{Scheme: "redis", Socket: "run/relative.sock"}, goredis.ErrInvalidConfig, nil, ""},
 		"tls socket":        {core.Config{Scheme: "rediss", Socket: "/s"}, goredis.ErrInvalidConfig, nil, "no TLS over sockets"},
-		"memcached":         {core.Config{Scheme: "memcached", Hosts: []string{"h:11211"}}, goredis.ErrWrongBackend, nil, "use a memcached client"},
+		"memcached":         {core.Config{Scheme: "memcached", Hosts: []string{"h:11211"}}, goredis.ErrWrongBackend, nil, "use clients/gomemcache"},
 		"file":              {core.Config{Scheme: "file", Path: "/tmp/c"}, clients.ErrNoGoClient, nil, "no Go client"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := goredis.NewClient(c.cfg)
+			_, err := goredis.New(context.Background(), c.cfg)
 			if !errors.Is(err, c.kind) {
 				t.Fatalf("err = %v, want %v", err, c.kind)
 			}
@@ -346,7 +349,7 @@ func TestIgnoredOptions(t *testing.T) {
 	if !slices.IsSorted(list) {
 		t.Errorf("IgnoredOptions is not sorted: %v", list)
 	}
-	// The examples, and the common django-redis ones.
+	// The common django-redis options.
 	for _, name := range []string{"client_class", "parser_class", "connection_pool_class", "connection_pool_class_kwargs",
 		"max_connections", "serializer", "compressor", "socket_timeout", "socket_connect_timeout"} {
 		if !slices.Contains(list, name) || !goredis.IsIgnored(name) {

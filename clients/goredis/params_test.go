@@ -259,7 +259,7 @@ func TestSameAsGoRedisParseClusterURL(t *testing.T) {
 }
 
 // go-redis's ParseFailoverURL puts the sentinel credentials in the userinfo
-// and the data node's in ?username=&password=; cacheurl (issue 6) puts the
+// and the data node's in ?username=&password=; cacheurl puts the
 // data node's in the userinfo and the sentinels' in sentinel_username and
 // sentinel_password. The fields must agree once that is accounted for.
 func TestSameAsGoRedisParseFailoverURL(t *testing.T) {

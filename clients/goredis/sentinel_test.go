@@ -121,7 +121,7 @@ func TestSentinelLooksUpNoPlaceholder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := goredis.NewClient(cfg)
+		c, err := goredis.New(context.Background(), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

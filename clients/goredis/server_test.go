@@ -34,7 +34,7 @@ const failFast = "max_retries=-1&dialer_retries=1&dial_timeout=2s"
 // open builds a client from rawURL only, closed when the test ends.
 func open(t *testing.T, rawURL string) redis.UniversalClient {
 	t.Helper()
-	c, err := goredis.Open(rawURL)
+	c, err := goredis.Open(context.Background(), rawURL)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", rawURL, err)
 	}
@@ -156,14 +156,14 @@ func TestServerPlain(t *testing.T) {
 	})
 
 	t.Run("unknown option", func(t *testing.T) {
-		_, err := goredis.Open("redis://" + s.Addr + "/0?pool_sise=3")
+		_, err := goredis.Open(context.Background(), "redis://"+s.Addr+"/0?pool_sise=3")
 		if !errors.Is(err, goredis.ErrUnknownOption) || !strings.Contains(err.Error(), "pool_sise") {
 			t.Errorf("err = %v, want ErrUnknownOption naming pool_sise", err)
 		}
 	})
 
 	t.Run("several hosts", func(t *testing.T) {
-		_, err := goredis.Open("redis://" + s.Addr + "," + s.Addr + "/0")
+		_, err := goredis.Open(context.Background(), "redis://"+s.Addr+","+s.Addr+"/0")
 		if !errors.Is(err, goredis.ErrUnsupported) || !strings.Contains(err.Error(), "redis+cluster://") {
 			t.Errorf("err = %v, want ErrUnsupported pointing to redis+cluster://", err)
 		}

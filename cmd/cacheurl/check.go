@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -87,8 +88,7 @@ func runCheck(e *env, args []string) int {
 	if *wait > 0 {
 		if !*asJSON {
 			opts = append(opts, check.OnRetry(func(a check.Attempt) {
-				err := scrubCheckError(a.Err, cfg)
-				fmt.Fprintf(e.stderr, "cacheurl check: attempt %d failed (%s), retrying in %v: %s\n", a.N, kindCode(err), a.Delay, cliMessage(err, cfg))
+				fmt.Fprintf(e.stderr, "cacheurl check: attempt %d failed (%s), retrying in %v: %s\n", a.N, errorKind(a.Err), a.Delay, cliMessage(a.Err, cfg))
 			}))
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), *wait)
@@ -100,21 +100,18 @@ func runCheck(e *env, args []string) int {
 		cancel()
 	}
 	out.elapsed = time.Since(start)
-	if out.err != nil {
-		out.err = scrubCheckError(out.err, cfg)
-	}
 	out.status = checkStatus(out.err)
 	if *asJSON {
 		return writeCheckJSON(e, out)
 	}
 	if out.err != nil {
-		fmt.Fprintf(e.stderr, "cacheurl check: %s: FAILED (%s)\n    %s\n", out.target, kindCode(out.err), cliMessage(out.err, cfg))
+		fmt.Fprintf(e.stderr, "cacheurl check: %s: FAILED (%s)\n    %s\n", out.target, errorKind(out.err), cliMessage(out.err, cfg))
 		if out.res.Attempts > 1 {
 			fmt.Fprintf(e.stderr, "    gave up after %d attempts in %v\n", out.res.Attempts, out.elapsed.Round(time.Millisecond))
 		}
 		return out.status
 	}
-	if _, err := io.WriteString(e.stdout, out.res.Describe()+"ok\n"); err != nil {
+	if _, err := io.WriteString(e.stdout, describe(out.res)+"ok\n"); err != nil {
 		return writeFailed(e, err)
 	}
 	return exitOK
@@ -127,25 +124,16 @@ func checkStatus(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, check.ErrConfig) || errors.Is(err, check.ErrNoClient):
+	case errors.Is(err, check.ErrConfig) || errors.Is(err, clients.ErrNoGoClient):
 		return exitFail
 	}
 	return exitUnreachable
 }
 
-// kindCode is the machine-readable kind of a failure: a core error kind for
-// an invalid URL, a check kind otherwise.
-func kindCode(err error) string {
-	var ck *check.Error
-	if errors.As(err, &ck) {
-		return ck.Kind.Code()
-	}
-	return errorKind(err)
-}
-
-// cliMessage is a check failure in the CLI's words: the way out of an
-// unknown option is the --allow-unknown flag, not the Go API's option; a
-// control character from a server or a URL is written as an escape.
+// cliMessage is a failure about cfg in the CLI's words: the way out of an
+// unknown option is the --allow-unknown flag, not the Go API's option;
+// cfg's secrets are redacted (core.RedactText) and a control character from
+// a server or a URL is written as an escape.
 func cliMessage(err error, cfg core.Config) string {
 	var ce *clients.Error
 	switch {
@@ -156,7 +144,7 @@ func cliMessage(err error, cfg core.Config) string {
 		}
 		return unknownOptions(ce.Options, client)
 	}
-	return check.Printable(err.Error())
+	return check.Printable(core.RedactText(err.Error(), cfg))
 }
 
 func unknownOptions(names []string, client string) string {
@@ -172,88 +160,93 @@ func unknownOptions(names []string, client string) string {
 		s, strings.Join(q, ", "), client)
 }
 
-// writeCheckJSON writes the outcome as one JSON object and a newline. Every
-// key is always present, null where it does not apply, so the shape is the
-// same for success and failure.
+// checkJSON is the object of check --json: every key always present, null
+// where it does not apply, so the shape is the same for success and
+// failure. Every string has been through check.Printable, so that even a
+// consumer that prints the decoded value (jq -r) writes no control
+// character to a terminal (JSON itself would leave DEL and the C1 controls
+// raw).
+type checkJSON struct {
+	OK          bool         `json:"ok"`
+	Status      int          `json:"status"`
+	Target      string       `json:"target"`
+	Source      *string      `json:"source"`
+	Backend     *string      `json:"backend"`
+	Topology    *string      `json:"topology"`
+	Address     *string      `json:"address"`
+	Kind        string       `json:"kind"`
+	Message     string       `json:"message"`
+	Server      *string      `json:"server"`
+	Note        *string      `json:"note"`
+	LatencyMS   *json.Number `json:"latency_ms"`
+	ConnectMS   *json.Number `json:"connect_ms"`
+	RoundTripMS *json.Number `json:"round_trip_ms"`
+	Attempts    int          `json:"attempts"`
+	ElapsedMS   *json.Number `json:"elapsed_ms"`
+}
+
+// writeCheckJSON writes the outcome as one JSON object and a newline.
 func writeCheckJSON(e *env, o checkOutcome) int {
-	b := []byte(`{"ok":`)
-	b = strconv.AppendBool(b, o.err == nil)
-	b = append(b, `,"status":`...)
-	b = strconv.AppendInt(b, int64(o.status), 10)
-	b = append(b, `,"target":`...)
-	b = appendPrintable(b, o.target)
-	b = append(b, `,"source":`...)
-	b = jsonStringOrNull(b, o.source)
-	b = append(b, `,"backend":`...)
-	b = jsonStringOrNull(b, string(o.res.Backend))
-	b = append(b, `,"topology":`...)
-	b = jsonStringOrNull(b, string(o.res.Topology))
-	b = append(b, `,"address":`...)
-	b = jsonStringOrNull(b, o.res.Target)
-	kind, msg := "ok", "ok"
-	if o.err != nil {
-		kind = kindCode(o.err)
+	ok := o.err == nil
+	// str is s for the JSON output, or null when it is empty (or, with
+	// when false, does not apply).
+	str := func(s string, when bool) *string {
+		if s == "" || !when {
+			return nil
+		}
+		s = check.Printable(s)
+		return &s
+	}
+	// ms is d in milliseconds with microsecond precision, or null.
+	ms := func(d time.Duration, when bool) *json.Number {
+		if !when {
+			return nil
+		}
+		n := json.Number(strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64))
+		return &n
+	}
+	j := checkJSON{OK: ok, Status: o.status, Target: check.Printable(o.target), Source: str(o.source, true),
+		Backend: str(string(o.res.Backend), true), Topology: str(string(o.res.Topology), true), Address: str(o.res.Target, true),
+		Kind: "ok", Message: "ok", Server: str(o.res.Server, ok), Note: str(o.res.Note, ok),
+		LatencyMS: ms(o.res.Connect+o.res.RoundTrip, ok), ConnectMS: ms(o.res.Connect, ok), RoundTripMS: ms(o.res.RoundTrip, ok),
+		Attempts: o.res.Attempts, ElapsedMS: ms(o.elapsed, true)}
+	if !ok {
+		j.Kind = check.Printable(errorKind(o.err))
 		var ce *core.Error
 		if errors.As(o.err, &ce) {
-			msg = ce.Msg
+			j.Message = check.Printable(ce.Msg)
 		} else {
-			msg = cliMessage(o.err, o.cfg)
+			j.Message = cliMessage(o.err, o.cfg)
 		}
 	}
-	b = append(b, `,"kind":`...)
-	b = appendPrintable(b, kind)
-	b = append(b, `,"message":`...)
-	b = appendPrintable(b, msg)
-	ok := o.err == nil
-	b = append(b, `,"server":`...)
-	b = jsonStringOrNull(b, pick(ok, o.res.Server))
-	b = append(b, `,"note":`...)
-	b = jsonStringOrNull(b, pick(ok, o.res.Note))
-	b = append(b, `,"latency_ms":`...)
-	b = jsonMillis(b, ok, o.res.Connect+o.res.RoundTrip)
-	b = append(b, `,"connect_ms":`...)
-	b = jsonMillis(b, ok, o.res.Connect)
-	b = append(b, `,"round_trip_ms":`...)
-	b = jsonMillis(b, ok, o.res.RoundTrip)
-	b = append(b, `,"attempts":`...)
-	b = strconv.AppendInt(b, int64(o.res.Attempts), 10)
-	b = append(b, `,"elapsed_ms":`...)
-	b = jsonMillis(b, true, o.elapsed)
-	b = append(b, "}\n"...)
-	if _, err := e.stdout.Write(b); err != nil {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil {
 		return writeFailed(e, err)
 	}
 	return o.status
 }
 
-func pick(ok bool, s string) string {
-	if !ok {
-		return ""
+// describe formats a check's result as aligned lines for people.
+func describe(r check.Result) string {
+	var b strings.Builder
+	kind := string(r.Backend)
+	if r.Topology != "" {
+		kind += " (" + string(r.Topology) + ")"
 	}
-	return s
-}
-
-func jsonStringOrNull(b []byte, s string) []byte {
-	if s == "" {
-		return append(b, "null"...)
+	fmt.Fprintf(&b, "url:         %s\n", r.URL)
+	fmt.Fprintf(&b, "backend:     %s\n", kind)
+	fmt.Fprintf(&b, "address:     %s\n", r.Target)
+	fmt.Fprintf(&b, "server:      %s\n", r.Server)
+	fmt.Fprintf(&b, "connect:     %s\n", r.Connect.Round(time.Microsecond))
+	fmt.Fprintf(&b, "round trip:  %s (set, get, delete of a random key)\n", r.RoundTrip.Round(time.Microsecond))
+	if r.Attempts > 1 {
+		fmt.Fprintf(&b, "attempts:    %d\n", r.Attempts)
 	}
-	return appendPrintable(b, s)
-}
-
-// appendPrintable writes s as a JSON string with its control characters
-// escaped twice over: as check.Printable's Go escapes, so that even a
-// consumer that prints the decoded value (jq -r) writes none to a terminal
-// (JSON itself would leave DEL and the C1 controls raw).
-func appendPrintable(b []byte, s string) []byte {
-	return appendJSONString(b, check.Printable(s))
-}
-
-// jsonMillis writes d in milliseconds with microsecond precision, or null.
-func jsonMillis(b []byte, ok bool, d time.Duration) []byte {
-	if !ok {
-		return append(b, "null"...)
+	if r.Note != "" {
+		fmt.Fprintf(&b, "note:        %s\n", r.Note)
 	}
-	return strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', 3, 64)
+	return b.String()
 }
 
 var quietRedis sync.Once
@@ -261,49 +254,3 @@ var quietRedis sync.Once
 type silentLogger struct{}
 
 func (silentLogger) Printf(context.Context, string, ...any) {}
-
-// scrubCheckError is the CLI's own pass over a check failure, whatever the
-// check package did: every secret of cfg (the password, credential options)
-// of 3 bytes or more is cut out of every part; a shorter one cannot be cut
-// out of a text without mangling it, so a server's or library's words that
-// contain it are withheld (the check's own words and target are written from
-// fixed text and the redacted config).
-func scrubCheckError(err error, cfg core.Config) error {
-	var secrets []string
-	if cfg.Password != "" {
-		secrets = append(secrets, cfg.Password)
-	}
-	for k, v := range cfg.Options {
-		if v != "" && core.IsCredentialOption(k) {
-			secrets = append(secrets, v)
-		}
-	}
-	if len(secrets) == 0 {
-		return err
-	}
-	const withheld = "the server's words are withheld: they may contain the password"
-	var ce *check.Error
-	if !errors.As(err, &ce) {
-		msg := err.Error()
-		for _, s := range secrets {
-			if len(s) < 3 && strings.Contains(msg, s) {
-				return &check.Error{Kind: check.ErrFailed, Msg: "the check failed", Detail: withheld, Err: err}
-			}
-			msg = strings.ReplaceAll(msg, s, core.Redacted)
-		}
-		return &check.Error{Kind: check.ErrFailed, Msg: "the check failed", Detail: check.Printable(msg), Err: err}
-	}
-	out := *ce
-	for _, s := range secrets {
-		if len(s) < 3 {
-			if strings.Contains(out.Detail, s) {
-				out.Detail = withheld
-			}
-			continue
-		}
-		out.Msg = strings.ReplaceAll(out.Msg, s, core.Redacted)
-		out.Target = strings.ReplaceAll(out.Target, s, core.Redacted)
-		out.Detail = strings.ReplaceAll(out.Detail, s, core.Redacted)
-	}
-	return &out
-}

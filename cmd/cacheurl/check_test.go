@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cacheurl/cacheurl/internal/golden"
 	"github.com/cacheurl/cacheurl/internal/testserver"
 	"github.com/cacheurl/cacheurl/internal/testserver/memcachedserver"
 	"github.com/cacheurl/cacheurl/internal/testserver/redisserver"
@@ -51,7 +51,7 @@ func TestCheckCommand(t *testing.T) {
 			[]string{"FAILED (auth)", "rejected the credentials", "redis://:xxxxx@"}},
 		{"refused", nil, []string{"check", "--timeout", "2s", "redis://" + refused + "/0"}, 3, nil, []string{"FAILED (refused)", "connection refused"}},
 		{"bad URL", nil, []string{"check", "redsi://h"}, 1, nil, []string{`did you mean "redis"?`, "^^^^^"}},
-		{"no Go client", nil, []string{"check", "file:///tmp/x"}, 1, nil, []string{"FAILED (no_client)", "no Go client"}},
+		{"no Go client", nil, []string{"check", "file:///tmp/x"}, 1, nil, []string{"FAILED (no_go_client)", "no Go client serves"}},
 		{"unknown option", nil, []string{"check", fmt.Sprintf("redis://:%s@%s/0?pool_sise=3", pw, srv.Addr)}, 1, nil,
 			[]string{"FAILED (config)", `unknown option "pool_sise"`, "--allow-unknown"}},
 		{"unknown option allowed", nil, []string{"check", "--allow-unknown", fmt.Sprintf("redis://:%s@%s/0?pool_sise=3", pw, srv.Addr)}, 0, []string{"ok\n"}, nil},
@@ -82,7 +82,7 @@ func TestCheckCommand(t *testing.T) {
 		}
 	}
 
-	// The silent sentinel of the issue: --timeout 500ms fails well under 1s.
+	// A silent sentinel: --timeout 500ms fails well under 1s.
 	start := time.Now()
 	_, errOut, status := checkCLI(t, nil, "check", "--timeout", "500ms", "redis+sentinel://:pw@"+silentSentinel+"/mymaster")
 	if took := time.Since(start); status != 3 || took > 900*time.Millisecond || !strings.Contains(errOut, "FAILED (timeout)") {
@@ -203,20 +203,7 @@ func TestCheckGolden(t *testing.T) {
 			b.WriteString("[stderr]\n" + addrs.normalize(errOut))
 			b.WriteString("[exit " + strconv.Itoa(status) + "]\n")
 			got := b.String()
-			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/cacheurl -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (go test ./cmd/cacheurl -update rewrites it):\n got:\n%s\nwant:\n%s", path, got, want)
-			}
+			golden.File(t, filepath.Join("testdata", tt.name+".golden"), got, updateCmd)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/cacheurl/cacheurl/core"
 	"github.com/cacheurl/cacheurl/internal/djangoref"
@@ -112,25 +113,14 @@ func explain(b *strings.Builder, raw, source string, show bool) int {
 		}
 		t.add("TTL", ttl)
 	default:
-		t.add("TTL", "not set (Django's default is 300 s)")
+		t.add("TTL", fmt.Sprintf("not set (Django's default is %d s)", core.DefaultTimeout/time.Second))
 	}
-	if c.KeyPrefix != "" {
-		t.add("key prefix", c.KeyPrefix)
-	}
-	if c.Version != nil {
-		t.add("version", strconv.Itoa(*c.Version))
-	}
-	if c.KeyFunction != "" {
-		t.add("key function", c.KeyFunction)
-	}
-	if c.MaxEntries != nil {
-		t.add("max entries", strconv.Itoa(*c.MaxEntries))
-	}
-	if c.CullFrequency != nil {
-		t.add("cull frequency", strconv.Itoa(*c.CullFrequency))
-	}
-	if c.Lib != "" {
-		t.add("lib", c.Lib)
+	for _, f := range [...]struct{ key, value string }{{"key prefix", c.KeyPrefix}, {"version", intText(c.Version)},
+		{"key function", c.KeyFunction}, {"max entries", intText(c.MaxEntries)},
+		{"cull frequency", intText(c.CullFrequency)}, {"lib", c.Lib}} {
+		if f.value != "" {
+			t.add(f.key, f.value)
+		}
 	}
 	if len(c.Options) == 0 {
 		t.add("options", "none")
@@ -167,6 +157,14 @@ func explain(b *strings.Builder, raw, source string, show bool) int {
 	}
 	writeWarnings(b, append(warns, goredisurl.Differences(c)...))
 	return exitOK
+}
+
+// intText is *p in decimal, or "" for nil.
+func intText(p *int) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.Itoa(*p)
 }
 
 // describeLocation adds where the cache is: addresses, socket, directory or

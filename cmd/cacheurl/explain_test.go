@@ -37,8 +37,8 @@ func TestExplainWarnings(t *testing.T) {
 	}
 }
 
-// TestExplainBreakdown checks the breakdown lines for the parts the issue
-// lists: backend, addresses, db, TLS, TTL, options.
+// TestExplainBreakdown checks the breakdown lines for the parts explain
+// describes: backend, addresses, db, TLS, TTL, options.
 func TestExplainBreakdown(t *testing.T) {
 	r := runCLI(t, nil, "", "explain", "rediss://u:hunter2@primary:6380,replica/4?timeout=90&dial_timeout=3s&password=hunter3")
 	for _, line := range []string{

@@ -130,8 +130,8 @@ func valueError(e *env, c command, err error, cfg core.Config) int {
 	switch {
 	case errors.Is(err, cache.ErrInvalidKey):
 		status = exitUsage
-	case errors.As(err, &ce) && ce.Package == "cache":
-		status = exitUnreachable
+	case errors.As(err, &ce) && ce.Package == "cache" && ce.Op != "":
+		status = exitUnreachable // an operation's error; a config's has no Op
 	}
 	msg := err.Error()
 	if errors.As(err, &ce) && ce.Kind == clients.ErrUnknownOption && len(ce.Options) > 0 {

@@ -135,7 +135,7 @@ func TestGetSetErrors(t *testing.T) {
 		{name: "locmem", env: map[string]string{"CACHE_URL": "locmem://"}, args: []string{"get", "k"}, status: 1,
 			stderr: []string{"locmem:// is a cache inside one process"}},
 		{name: "dummy", args: []string{"set", "--url", "dummy://", "k", "1"}, status: 1, stderr: []string{"dummy:// is a cache inside one process"}},
-		{name: "file", args: []string{"get", "--url", "file:///tmp/c", "k"}, status: 1, stderr: []string{"no Go client reads"}},
+		{name: "file", args: []string{"get", "--url", "file:///tmp/c", "k"}, status: 1, stderr: []string{"no Go client serves"}},
 		{name: "invalid URL", env: map[string]string{"CACHE_URL": "redis://:s3cret@h:99999/0"}, args: []string{"get", "k"}, status: 1,
 			stderr: []string{"cacheurl: CACHE_URL: port \"99999\"", "redis://:xxxxx@h:99999/0"}},
 		{name: "unknown option", args: []string{"get", "--url", "redis://:s3cret@" + refused + "/0?pool_sise=3", "k"}, status: 1,

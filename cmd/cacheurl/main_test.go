@@ -2,15 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/ with the current output")
+	"github.com/cacheurl/cacheurl/internal/golden"
+)
 
 // result is what one in-process run produced.
 type result struct {
@@ -27,6 +25,9 @@ func runCLI(t testing.TB, env map[string]string, stdin string, args ...string) r
 	status := run(args, strings.NewReader(stdin), &stdout, &stderr, getenv)
 	return result{stdout.String(), stderr.String(), status}
 }
+
+// updateCmd rewrites the golden files.
+const updateCmd = "go test ./cmd/cacheurl -update"
 
 // goldenTests are the commands whose whole output is kept in
 // testdata/<name>.golden. Each golden file was reviewed against the grammar
@@ -130,20 +131,7 @@ func TestGolden(t *testing.T) {
 			b.WriteString("[exit " + strconv.Itoa(r.status) + "]\n")
 			got := b.String()
 
-			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/cacheurl -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (go test ./cmd/cacheurl -update rewrites it):\n got:\n%s\nwant:\n%s", path, got, want)
-			}
+			golden.File(t, filepath.Join("testdata", tt.name+".golden"), got, updateCmd)
 		})
 	}
 }

@@ -384,11 +384,10 @@ func echo(raw string, err error, show bool) *string {
 	return nil
 }
 
+// errorKind is the code of err's kind: the first kind errors.As finds, a
+// core error's, or a client package's or a check's own (their errors
+// unwrap to their kind before their cause).
 func errorKind(err error) string {
-	var ce *core.Error
-	if errors.As(err, &ce) && ce.Kind != nil {
-		return ce.Kind.Code()
-	}
 	var k *core.Kind
 	if errors.As(err, &k) {
 		return k.Code()

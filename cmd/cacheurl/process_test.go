@@ -29,8 +29,8 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// TestProcess runs the built binary as a process: the vector batch check of
-// the "done means", the exit statuses, and parse with no
+// TestProcess runs the built binary as a process: the batch run of every
+// reference vector, the exit statuses, and parse with no
 // environment at all.
 func TestProcess(t *testing.T) {
 	bin := buildBinary(t)

@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cacheurl/cacheurl/clients"
+	"github.com/cacheurl/cacheurl/core"
 )
 
 // Server says what was being talked to, for the hints.
@@ -49,9 +50,23 @@ type Result struct {
 	Detail string
 }
 
+// For returns what cfg says about its server, for the hints.
+func For(cfg core.Config) Server {
+	return Server{Backend: string(cfg.Backend), TLS: cfg.TLS, Socket: cfg.Socket, DB: cfg.DB, Master: cfg.Master}
+}
+
 // SentinelsUnreachable is the text go-redis (and clients/goredis) put in the
 // error of a failed master lookup through the Sentinels.
 const SentinelsUnreachable = "all sentinels specified in configuration are unreachable"
+
+// The messages a caller that knows more (the check, which probes the
+// server) recognises or gives itself.
+const (
+	// SentinelTimeout is the message of a timeout of the Sentinels.
+	SentinelTimeout = "no answer in time from the sentinels; check the sentinel hosts and ports (26379 by default), firewalls, and that redis-sentinel is up"
+	// NotRedis starts the message of a reply that is not redis's protocol.
+	NotRedis = "the server does not speak the redis protocol"
+)
 
 // Context classifies an error that a done context explains: the caller's
 // deadline (clients.ErrTimeout) or cancellation (clients.ErrCanceled).
@@ -138,7 +153,7 @@ func Redis(ctx context.Context, err error, s Server) Result {
 	}
 	if r, ok := Net(err, s); ok {
 		if r.Kind == clients.ErrTimeout && viaSentinel {
-			r.Msg = "no answer in time from the sentinels; check the sentinel hosts and ports (26379 by default), firewalls, and that redis-sentinel is up"
+			r.Msg = SentinelTimeout
 		}
 		return r
 	}
@@ -161,7 +176,7 @@ func Redis(ctx context.Context, err error, s Server) Result {
 	case strings.HasPrefix(msg, "MOVED") || strings.HasPrefix(msg, "CLUSTERDOWN"):
 		return Result{Kind: clients.ErrMismatch, Detail: words, Msg: "the server is a Redis Cluster node (or its cluster is down); for a cluster use redis+cluster://"}
 	case strings.Contains(msg, "can't parse") || strings.Contains(msg, "invalid reply") || strings.Contains(msg, "unexpected reply"):
-		return Result{Kind: clients.ErrMismatch, Detail: words, Msg: "the server does not speak the redis protocol; check the port (6379 is redis's default)"}
+		return Result{Kind: clients.ErrMismatch, Detail: words, Msg: NotRedis + "; check the port (6379 is redis's default)"}
 	case strings.HasPrefix(msg, "READONLY"):
 		return Result{Kind: clients.ErrServer, Detail: words, Msg: "the server is a read-only replica; point the URL at the master (or use redis+sentinel:// to follow failovers)"}
 	case strings.HasPrefix(msg, "OOM"):

@@ -93,6 +93,12 @@ func parse(raw string, redact bool) (map[string]any, error) {
 // delimiters, as written, decoded and upper-cased (query names are
 // upper-cased), longest first. Pieces of one byte are left: cutting them
 // out would mangle the whole text.
+//
+// It is not core's redaction ([core.RedactText] hides a secret as written
+// or percent-encoded, wherever it stands): it undoes what only this model
+// does to such a password, which Python's urllib.parse splits over the
+// port, the path and the query, unquote_plus decodes and str.upper
+// upper-cases. That knowledge is the model's, so the scrubber stays here.
 func scrubber(raw string) *strings.Replacer {
 	i := strings.Index(raw, "://")
 	at := strings.LastIndexByte(raw, '@')

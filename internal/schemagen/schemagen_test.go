@@ -3,15 +3,12 @@ package schemagen
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"regexp"
 	"testing"
 
 	"github.com/cacheurl/cacheurl/core"
+	"github.com/cacheurl/cacheurl/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite schema/cache.schema.json")
 
 const schemaFile = "../../schema/cache.schema.json"
 
@@ -22,19 +19,7 @@ func TestSchemaFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(schemaFile, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	committed, err := os.ReadFile(schemaFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(committed, b) {
-		t.Errorf("%s is stale: run go generate ./internal/schemagen (or go test ./internal/schemagen -update) and commit it", schemaFile)
-	}
+	golden.File(t, schemaFile, string(b), "go generate ./internal/schemagen (or go test ./internal/schemagen -update)")
 }
 
 // TestSchemaTables checks that the schema has every key of core.Keys and

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -27,14 +28,15 @@ func main() {
 
 	// The client packages share one error shape and its kinds; an option
 	// error is also core's ErrInvalidParameter.
+	ctx := context.Background()
 	cfg, _ := core.Parse("redis://:s3cret@cache:6379/0?pool_sise=20")
-	_, err := goredis.NewClient(cfg)
+	_, err := goredis.New(ctx, cfg)
 	var e *clients.Error
 	fmt.Println(errors.As(err, &e), e.Kind.Code(), e.Options,
 		errors.Is(err, clients.ErrUnknownOption), errors.Is(err, core.ErrInvalidParameter))
 	fmt.Println(err)
 
 	// A hand-built config is checked by core.Config.Normalize first.
-	_, err = goredis.NewClient(core.Config{Scheme: "redis", Hosts: []string{"cache:99999"}})
+	_, err = goredis.New(ctx, core.Config{Scheme: "redis", Hosts: []string{"cache:99999"}})
 	fmt.Println(errors.Is(err, clients.ErrInvalidConfig), errors.Is(err, core.ErrInvalidPort))
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"time"
@@ -23,7 +24,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	client, err := gomemcache.New(cfg)
+	client, err := gomemcache.New(context.Background(), cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -17,14 +17,15 @@ func main() {
 	if err != nil {
 		log.Fatal(err) // redacted: never shows the password
 	}
-	client, err := goredis.NewClient(cfg) // a redis.UniversalClient
+	ctx := context.Background()
+	client, err := goredis.New(ctx, cfg) // a redis.UniversalClient
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer client.Close()
 	ttl, _ := cfg.TTL.Duration() // go-redis has no default expiry or key prefix
 	key := cfg.KeyPrefix + ":greeting"
-	if err := client.Set(context.Background(), key, "hello", ttl).Err(); err != nil {
+	if err := client.Set(ctx, key, "hello", ttl).Err(); err != nil {
 		log.Fatalf("%s: %v", goredis.Describe(cfg), err)
 	}
 	fmt.Printf("%s: set %s for %v\n", goredis.Describe(cfg), key, ttl)
