@@ -188,7 +188,8 @@ func (c Case) Skipped(fe string) bool {
 // Rules returns the rule numbers (1-7) Why names.
 func (c Case) Rules() []int { return c.tagged("rule") }
 
-// Causes returns the numbers of the causes of issue 10 (1-9) Why names.
+// Causes returns the numbers (1-9) of the known causes of disagreement
+// between front-ends that Why names.
 func (c Case) Causes() []int { return c.tagged("cause") }
 
 func (c Case) tagged(kind string) []int {
