@@ -41,7 +41,7 @@
 // that address. No message contains a secret of the config: what a server
 // or client library said is redacted with [core.RedactText] (see [Error]),
 // and no string of a [Result] or an [*Error] holds a control character: a
-// server's words are escaped ([Printable]), so printing them is safe.
+// server's words are escaped ([core.Printable]), so printing them is safe.
 //
 // A rediss:// URL at a port that speaks plain text fails as
 // clients.ErrTLS at once, not as clients.ErrTimeout when the deadline
@@ -58,8 +58,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cacheurl/cacheurl/cache"
 	"github.com/cacheurl/cacheurl/clients"
@@ -122,7 +120,7 @@ type Error struct {
 	// Detail is what the server or the client library said ("ERR DB index
 	// is out of range"), with every secret of the config redacted
 	// ([core.RedactText]) and every control character escaped
-	// ([Printable]); "" when there is nothing to add.
+	// ([core.Printable]); "" when there is nothing to add.
 	Detail string
 	// Err is the underlying error, its text redacted as Detail is
 	// ([core.RedactError]). Error does not print it: Msg and Detail say
@@ -202,7 +200,7 @@ func runOnce(ctx context.Context, cfg core.Config, o options) (Result, error) {
 	if err != nil {
 		return res, report(err, cfg)
 	}
-	res.Target, res.Server, res.Note = Printable(res.Target), Printable(res.Server), Printable(res.Note)
+	res.Target, res.Server, res.Note = core.Printable(res.Target), core.Printable(res.Server), core.Printable(res.Note)
 	return res, nil
 }
 
@@ -302,7 +300,7 @@ func configError(err error) error {
 
 // report returns err as a check's *Error, safe to print: what a server or
 // client library said (Detail) with every secret of cfg redacted, and
-// every string escaped ([Printable]). The check's own words (Msg, Target)
+// every string escaped ([core.Printable]). The check's own words (Msg, Target)
 // are written from fixed text and the normalized config, which holds no
 // secret outside its password and credential options.
 func report(err error, cfg core.Config) error {
@@ -312,51 +310,6 @@ func report(err error, cfg core.Config) error {
 	}
 	out := *e
 	out.Detail, out.Err = core.RedactText(out.Detail, cfg), core.RedactError(out.Err, cfg)
-	out.Msg, out.Target, out.Detail = Printable(out.Msg), Printable(out.Target), Printable(out.Detail)
+	out.Msg, out.Target, out.Detail = core.Printable(out.Msg), core.Printable(out.Target), core.Printable(out.Detail)
 	return &out
-}
-
-// Printable returns s with every control character (C0, DEL, C1) and
-// format character (bidirectional overrides, ...) written as its Go escape
-// (\x1b, \a, \u009b, \u202e), and every byte that is not UTF-8 as \xNN,
-// so that a server's words cannot drive the terminal they are printed on
-// (ESC ] 0 ; ... BEL sets a terminal's title, ESC [ 2 J clears it). Text
-// without such characters is returned as it is. Every string of a check's
-// [Result] and [*Error] has been through it.
-func Printable(s string) string {
-	i := 0
-	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !printableRune(r, n) {
-			break
-		}
-		i += n
-	}
-	if i == len(s) {
-		return s
-	}
-	b := make([]byte, 0, len(s)+16)
-	b = append(b, s[:i]...)
-	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case printableRune(r, n):
-			b = append(b, s[i:i+n]...)
-		case r == utf8.RuneError && n == 1:
-			b = append(b, `\x`...)
-			b = append(b, "0123456789abcdef"[s[i]>>4], "0123456789abcdef"[s[i]&15])
-		default:
-			q := strconv.QuoteRuneToASCII(r) // '\x1b', '\u202e'
-			b = append(b, q[1:len(q)-1]...)
-		}
-		i += n
-	}
-	return string(b)
-}
-
-func printableRune(r rune, size int) bool {
-	if r < utf8.RuneSelf {
-		return r >= ' ' && r != 0x7f
-	}
-	return !(r == utf8.RuneError && size == 1) && unicode.IsPrint(r)
 }

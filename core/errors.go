@@ -130,9 +130,10 @@ func (e *Error) Unwrap() error { return e.Kind }
 
 // Caret returns two lines: the redacted input and a line with carets under
 // the offending part. ASCII control characters in the input are shown as
-// their Unicode control pictures (␀, ␉, ␊, ... ␡) and invalid UTF-8 as U+FFFD, one
-// character each, so that a terminal shows them and the carets stay
-// aligned.
+// their Unicode control pictures (␀, ␉, ␊, ... ␡), and invalid UTF-8 and
+// every other character a terminal could act on ([Printable]: C1 controls,
+// bidirectional overrides) as U+FFFD, one character each, so that a
+// terminal shows them and the carets stay aligned.
 func (e *Error) Caret() string {
 	off := min(max(e.Offset, 0), len(e.Input))
 	end := min(max(off+e.Length, off), len(e.Input))
@@ -143,7 +144,8 @@ func (e *Error) Caret() string {
 }
 
 // printable returns s with ASCII control characters as control pictures
-// and invalid UTF-8 as U+FFFD, rune for rune.
+// and invalid UTF-8 and the other characters [Printable] escapes as
+// U+FFFD, rune for rune.
 func printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -151,6 +153,8 @@ func printable(s string) string {
 			return 0x2400 + r
 		case r == 0x7f:
 			return '\u2421'
+		case r == utf8.RuneError || !printableRune(r, utf8.RuneLen(r)):
+			return utf8.RuneError
 		}
 		return r
 	}, s)

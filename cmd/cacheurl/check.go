@@ -144,7 +144,7 @@ func cliMessage(err error, cfg core.Config) string {
 		}
 		return unknownOptions(ce.Options, client)
 	}
-	return check.Printable(core.RedactText(err.Error(), cfg))
+	return core.Printable(core.RedactText(err.Error(), cfg))
 }
 
 func unknownOptions(names []string, client string) string {
@@ -162,7 +162,7 @@ func unknownOptions(names []string, client string) string {
 
 // checkJSON is the object of check --json: every key always present, null
 // where it does not apply, so the shape is the same for success and
-// failure. Every string has been through check.Printable, so that even a
+// failure. Every string has been through core.Printable, so that even a
 // consumer that prints the decoded value (jq -r) writes no control
 // character to a terminal (JSON itself would leave DEL and the C1 controls
 // raw).
@@ -194,7 +194,7 @@ func writeCheckJSON(e *env, o checkOutcome) int {
 		if s == "" || !when {
 			return nil
 		}
-		s = check.Printable(s)
+		s = core.Printable(s)
 		return &s
 	}
 	// ms is d in milliseconds with microsecond precision, or null.
@@ -205,16 +205,16 @@ func writeCheckJSON(e *env, o checkOutcome) int {
 		n := json.Number(strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64))
 		return &n
 	}
-	j := checkJSON{OK: ok, Status: o.status, Target: check.Printable(o.target), Source: str(o.source, true),
+	j := checkJSON{OK: ok, Status: o.status, Target: core.Printable(o.target), Source: str(o.source, true),
 		Backend: str(string(o.res.Backend), true), Topology: str(string(o.res.Topology), true), Address: str(o.res.Target, true),
 		Kind: "ok", Message: "ok", Server: str(o.res.Server, ok), Note: str(o.res.Note, ok),
 		LatencyMS: ms(o.res.Connect+o.res.RoundTrip, ok), ConnectMS: ms(o.res.Connect, ok), RoundTripMS: ms(o.res.RoundTrip, ok),
 		Attempts: o.res.Attempts, ElapsedMS: ms(o.elapsed, true)}
 	if !ok {
-		j.Kind = check.Printable(errorKind(o.err))
+		j.Kind = core.Printable(errorKind(o.err))
 		var ce *core.Error
 		if errors.As(o.err, &ce) {
-			j.Message = check.Printable(ce.Msg)
+			j.Message = core.Printable(ce.Msg)
 		} else {
 			j.Message = cliMessage(o.err, o.cfg)
 		}

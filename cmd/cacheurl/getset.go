@@ -102,7 +102,7 @@ func openValueCache(ctx context.Context, e *env, c command, vf valueFlags) (*val
 	}
 	if cfg.Backend == core.BackendLocmem || cfg.Backend == core.BackendDummy {
 		fmt.Fprintf(e.stderr, "cacheurl %s: %s is a cache inside one process, which no other process reaches; give the URL of the redis or memcached server the Django service uses\n",
-			c.name, printableText(cfg.Redacted()))
+			c.name, core.Printable(cfg.Redacted()))
 		return nil, exitFail
 	}
 	// go-redis logs every failed dial to stderr; the error says it once.
@@ -137,7 +137,7 @@ func valueError(e *env, c command, err error, cfg core.Config) int {
 	if errors.As(err, &ce) && ce.Kind == clients.ErrUnknownOption && len(ce.Options) > 0 {
 		msg = cliMessage(err, cfg)
 	}
-	fmt.Fprintf(e.stderr, "cacheurl %s: %s\n", c.name, printableText(core.RedactText(msg, cfg)))
+	fmt.Fprintf(e.stderr, "cacheurl %s: %s\n", c.name, core.Printable(core.RedactText(msg, cfg)))
 	return status
 }
 
@@ -200,13 +200,13 @@ func runSet(e *env, args []string) int {
 	text := []byte(pos[1])
 	if pos[1] == "-" {
 		if text, err = io.ReadAll(io.LimitReader(e.stdin, django.DefaultMaxBytes+1)); err != nil {
-			fmt.Fprintf(e.stderr, "cacheurl set: reading standard input: %s\n", printableText(err.Error()))
+			fmt.Fprintf(e.stderr, "cacheurl set: reading standard input: %s\n", core.Printable(err.Error()))
 			return exitFail
 		}
 	}
 	v, err := django.FromJSON(text)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "cacheurl set: the value is not JSON Django's values can hold: %s\n", printableText(err.Error()))
+		fmt.Fprintf(e.stderr, "cacheurl set: the value is not JSON Django's values can hold: %s\n", core.Printable(err.Error()))
 		return exitUsage
 	}
 	return withValueCache(e, setCmd, vf, func(ctx context.Context, vc *valueCache) int {
@@ -269,26 +269,4 @@ func quoted(s string) string {
 	}
 	b, _ := django.ToPrintableJSON(s)
 	return string(b)
-}
-
-// printableText escapes, in a message, every character a terminal could
-// act on (what strconv.IsPrint rejects, and invalid UTF-8) as \xNN or
-// \uNNNN; the rest, quotes included, is left as written.
-func printableText(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == ' ' || strconv.IsPrint(r):
-			b.WriteString(s[i : i+size])
-		case r <= 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
-		}
-		i += size
-	}
-	return b.String()
 }

@@ -90,6 +90,10 @@ func main() {
 // run is the whole program, with its inputs and outputs as parameters so
 // tests can run it in-process. It returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	out, errOut := &printableWriter{w: stdout}, &printableWriter{w: stderr}
+	defer out.flush()
+	defer errOut.flush()
+	stdout, stderr = out, errOut
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	if len(args) == 0 {
 		writeHelp(stderr)
