@@ -214,12 +214,15 @@ func secretSpans(s string, pw int) []span {
 	guess := pw == guessPassword
 	var spans []span
 	start := 0
-	if i := strings.Index(s, "://"); i >= 0 {
+	if i := strings.Index(s, "://"); i >= 0 && isSchemeText(strings.ToLower(s[:i])) {
 		start = i + 3
 	} else if _, j, ok := mistypedSeparator(s); ok {
 		// redis:/u:pw@h, redis//:pw@h: the userinfo follows the separator
-		// as it would follow "://".
+		// as it would follow "://" (also when a "://" comes later, inside
+		// the password: dummy/u://pw@h).
 		start = j
+	} else if i >= 0 {
+		start = i + 3
 	}
 	head := s[start:]
 	if i := strings.IndexByte(head, '?'); i >= 0 {
